@@ -107,7 +107,7 @@ export interface CheckEffects {
   services?: string[];
 }
 
-export type ModuleResult = Record<string, unknown> & { changed?: boolean; failed?: boolean; msg?: string };
+export type ModuleResult = Record<string, unknown> & { changed?: boolean; failed?: boolean; msg?: unknown };
 
 export interface Plan {
   /** Whether applying the steps changes the host. */
@@ -143,6 +143,8 @@ export interface PlanContext {
   /** The task's variables (templated lazily on access). */
   readonly vars: Readonly<Record<string, unknown>>;
   warn(msg: string): void;
+  /** The run's -v count (debug's `verbosity` compares against it); 0 when absent. */
+  readonly verbosity?: number;
 }
 
 export interface ModuleDoc {
@@ -164,6 +166,11 @@ export interface ModuleDef<S extends ParamSpecs = ParamSpecs, F extends FactRequ
    */
   readonly freeForm?: keyof S & string;
   readonly freeFormKeys?: readonly string[];
+  /**
+   * Accept parameters not in the spec (set_fact's variable names): checkParams passes them through
+   * unchanged beside the declared ones, and the planner reads them from its params.
+   */
+  readonly freeKeys?: boolean;
   readonly mutuallyExclusive?: readonly (readonly string[])[];
   readonly requiredOneOf?: readonly (readonly string[])[];
   /** [param, value, params required when param == value] */

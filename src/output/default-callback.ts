@@ -1,0 +1,213 @@
+// The default output, line for line like ansible-playbook's default stdout callback.
+import { Chalk, type ChalkInstance } from 'chalk';
+import { createTwoFilesPatch } from 'diff';
+import type { FileDiff } from '../core/module.js';
+import type { Callback, HostResult, RecapCounts } from './events.js';
+import { pyJson, pyJsonIndent } from './pyjson.js';
+
+export interface DefaultCallbackOptions {
+  color: boolean;
+  verbosity: number;
+  diff: boolean;
+  write?: (s: string) => void;
+  writeErr?: (s: string) => void;
+  /** Terminal width when stdout is a terminal. */
+  columns?: number;
+}
+
+const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+
+/** Keys never shown in a result dump below -vvv. */
+function cleanResult(r: Record<string, unknown>, verbosity: number, isDebug: boolean, isItem: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (k.startsWith('_ansible_') || k.startsWith('_tsible_')) continue;
+    // Ansible's displayed copy of a result drops these (TaskResult.clean_copy).
+    if (k === 'diff' || k === 'failed' || k === 'skipped') continue;
+    // Item lines show the item and loop var (except debug's pretty dump); the task line never does.
+    if ((k === 'item' || k === 'ansible_loop_var' || k === 'ansible_index_var') && (!isItem || isDebug)) continue;
+    if (k === 'invocation' && verbosity < 3) continue;
+    if (isDebug && k === 'changed') continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+export class DefaultCallback implements Callback {
+  private readonly c: ChalkInstance;
+  private readonly out: (s: string) => void;
+  private readonly err: (s: string) => void;
+  private readonly columns: number;
+
+  constructor(private readonly opts: DefaultCallbackOptions) {
+    this.c = new Chalk({ level: opts.color ? 1 : 0 });
+    this.out = opts.write ?? ((s) => process.stdout.write(s));
+    this.err = opts.writeErr ?? ((s) => process.stderr.write(s));
+    this.columns = Math.max(79, (opts.columns ?? 80) - 1);
+  }
+
+  private line(s: string): void {
+    this.out(s + '\n');
+  }
+
+  private banner(msg: string): void {
+    const stars = '*'.repeat(Math.max(3, this.columns - msg.length));
+    this.line('');
+    this.line(`${msg} ${stars}`);
+  }
+
+  playbookStart(file: string): void {
+    if (this.opts.verbosity >= 2) this.line(`\nPLAYBOOK: ${file.split('/').pop()} ${'*'.repeat(60)}`);
+  }
+
+  playStart(name: string): void {
+    this.banner(name ? `PLAY [${name}]` : 'PLAY');
+  }
+
+  noHostsMatched(): void {
+    this.line(this.c.cyan('skipping: no hosts matched'));
+  }
+
+  taskStart(title: string, opts: { handler?: boolean }): void {
+    this.banner(`${opts.handler ? 'RUNNING HANDLER' : 'TASK'} [${title}]`);
+  }
+
+  private hostLabel(r: HostResult): string {
+    return r.delegatedTo ? `${r.host} -> ${r.delegatedTo}` : r.host;
+  }
+
+  private dump(r: HostResult, indent: boolean): string {
+    const res = r.noLog ? { censored: CENSORED, changed: r.result.changed ?? false } : r.result;
+    const clean = cleanResult(res, this.opts.verbosity, r.verboseAlways === true, r.item !== undefined);
+    return indent ? pyJsonIndent(clean) : pyJson(clean);
+  }
+
+  private showDiff(diffs: FileDiff[] | undefined, noLog: boolean | undefined): void {
+    if (!this.opts.diff || !diffs || noLog) return;
+    for (const d of diffs) {
+      if (d.skipReason) {
+        this.line(d.skipReason);
+        continue;
+      }
+      if (d.before === d.after) continue;
+      const patch = createTwoFilesPatch(
+        d.beforeHeader ?? 'before',
+        d.afterHeader ?? 'after',
+        d.before,
+        d.after,
+        undefined,
+        undefined,
+        { context: 3 },
+      );
+      // Drop the "Index"/"====" preamble createTwoFilesPatch adds; keep ---/+++ and hunks.
+      const lines = patch.split('\n').filter((l) => !l.startsWith('====') && !l.startsWith('Index:'));
+      for (const l of lines) {
+        if (l === '') continue;
+        const head = l.startsWith('--- ') || l.startsWith('+++ ');
+        const shown = head ? l.replace(/\t$/, '') : l;
+        if (head) this.line(shown);
+        else if (l.startsWith('+')) this.line(this.c.green(shown));
+        else if (l.startsWith('-')) this.line(this.c.red(shown));
+        else if (l.startsWith('@@')) this.line(this.c.cyan(shown));
+        else this.line(shown);
+      }
+      this.line('');
+    }
+  }
+
+  hostResult(r: HostResult): void {
+    this.showDiff(r.diff, r.noLog);
+    const host = this.hostLabel(r);
+    const v = this.opts.verbosity;
+    switch (r.status) {
+      case 'ok':
+      case 'changed': {
+        if (r.result.results && Array.isArray(r.result.results)) break; // items were printed already
+        const word = r.status === 'ok' ? 'ok' : 'changed';
+        const paint = r.status === 'ok' ? this.c.green : this.c.yellow;
+        if (r.verboseAlways) this.line(paint(`${word}: [${host}] => ${this.dump(r, true)}`));
+        else if (v >= 1) this.line(paint(`${word}: [${host}] => ${this.dump(r, v >= 3)}`));
+        else this.line(paint(`${word}: [${host}]`));
+        break;
+      }
+      case 'skipped':
+        if (r.result.results && Array.isArray(r.result.results)) {
+          this.line(this.c.cyan(`skipping: [${host}]`));
+        } else if (v >= 1) this.line(this.c.cyan(`skipping: [${host}] => ${this.dump(r, v >= 3)}`));
+        else this.line(this.c.cyan(`skipping: [${host}]`));
+        break;
+      case 'failed':
+        // A failed loop has printed its failed items already; only the verdict remains.
+        if (!Array.isArray(r.result.results)) this.line(this.c.red(`fatal: [${host}]: FAILED! => ${this.dump(r, v >= 3)}`));
+        if (r.ignored) this.line(this.c.cyan('...ignoring'));
+        break;
+      case 'unreachable':
+        this.line(this.c.redBright(`fatal: [${host}]: UNREACHABLE! => ${this.dump(r, v >= 3)}`));
+        if (r.ignored) this.line(this.c.cyan('...ignoring'));
+        break;
+    }
+  }
+
+  itemResult(r: HostResult): void {
+    this.showDiff(r.diff, r.noLog);
+    const host = this.hostLabel(r);
+    const label = r.noLog ? 'None' : (r.item?.label ?? '');
+    const v = this.opts.verbosity;
+    switch (r.status) {
+      case 'ok':
+      case 'changed': {
+        const word = r.status;
+        const paint = r.status === 'ok' ? this.c.green : this.c.yellow;
+        if (r.verboseAlways || v >= 1) this.line(paint(`${word}: [${host}] => (item=${label}) => ${this.dump(r, r.verboseAlways === true || v >= 3)}`));
+        else this.line(paint(`${word}: [${host}] => (item=${label})`));
+        break;
+      }
+      case 'skipped':
+        this.line(this.c.cyan(`skipping: [${host}] => (item=${label}) `));
+        break;
+      case 'failed':
+        this.line(this.c.red(`failed: [${host}] (item=${label}) => ${this.dump(r, v >= 3)}`));
+        break;
+      case 'unreachable':
+        this.line(this.c.redBright(`fatal: [${host}]: UNREACHABLE! => (item=${label}) => ${this.dump(r, false)}`));
+        break;
+    }
+  }
+
+  included(file: string, hosts: string[], item?: string): void {
+    this.line(this.c.cyan(`included: ${file} for ${hosts.join(', ')}${item === undefined ? '' : ` => (item=${item})`}`));
+  }
+
+  retrying(host: string, task: string, left: number): void {
+    this.line(this.c.red(`FAILED - RETRYING: [${host}]: ${task} (${left} retries left).`));
+  }
+
+  noMoreHosts(): void {
+    this.banner('NO MORE HOSTS LEFT');
+  }
+
+  warning(msg: string): void {
+    this.err(this.c.magentaBright(`[WARNING]: ${msg}`) + '\n');
+  }
+
+  recap(counts: Map<string, RecapCounts>): void {
+    this.banner('PLAY RECAP');
+    const names = [...counts.keys()].sort();
+    for (const h of names) {
+      const n = counts.get(h)!;
+      const field = (k: keyof RecapCounts, paint: (s: string) => string): string => {
+        const s = `${k}=${String(n[k]).padEnd(4)}`;
+        return n[k] > 0 ? paint(s) : s;
+      };
+      const hostPaint =
+        n.failed > 0 || n.unreachable > 0 ? this.c.red : n.changed > 0 ? this.c.yellow : this.c.green;
+      const hostCol = this.opts.color ? hostPaint(h) + ' '.repeat(Math.max(0, 26 - h.length)) : h.padEnd(26);
+      this.line(
+        `${hostCol} : ${field('ok', this.c.green)} ${field('changed', this.c.yellow)} ${field('unreachable', this.c.redBright)} ${field('failed', this.c.red)} ${field('skipped', this.c.cyan)} ${field('rescued', this.c.magenta)} ${field('ignored', this.c.magenta)}`,
+      );
+    }
+    this.line('');
+  }
+
+  close(): void {}
+}

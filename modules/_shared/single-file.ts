@@ -101,7 +101,12 @@ export function planSingleFile(req: SingleFileRequest, f: SingleFileFactValues, 
     // A dest ending in '/' that does not exist yet is created, as Ansible does.
     if (!destStat?.exists) pre.push({ kind: 'run', cmd: sh`mkdir -p -- ${req.dest}` });
   } else if (!parentStat?.exists) {
-    return failed(`Destination directory ${parentOf(dest)} does not exist`);
+    // In check mode, an earlier task of this run (a package install) may be what creates the directory:
+    // report the would-be write instead of failing the way a real run would.
+    const parent = parentOf(dest);
+    const madeEarlier =
+      ctx.pending.packages.length > 0 || ctx.pending.files.some((p) => p === parent || parent.startsWith(p + '/'));
+    if (!(ctx.check && madeEarlier)) return failed(`Destination directory ${parent} does not exist`);
   }
   if (now?.exists && now.type === 'directory') return failed(`Destination ${dest} is a directory`);
   // Following a link writes its target; otherwise the rename replaces the link itself.

@@ -88,7 +88,15 @@ export interface PutStep {
   backup?: boolean;
 }
 
-export type Step = RunStep | PutStep;
+/** Write a file on the controller (fetch): atomically, creating parent directories. */
+export interface LocalPutStep {
+  kind: 'local_put';
+  dest: string;
+  content: Buffer;
+  mode?: number;
+}
+
+export type Step = RunStep | PutStep | LocalPutStep;
 
 /** A file content change, for --diff. */
 export interface FileDiff {

@@ -1,9 +1,9 @@
 // The default output, line for line like ansible-playbook's default stdout callback.
 import { Chalk, type ChalkInstance } from 'chalk';
-import { createTwoFilesPatch } from 'diff';
 import type { FileDiff } from '../core/module.js';
 import type { Callback, HostResult, RecapCounts } from './events.js';
 import { pyJson, pyJsonIndent } from './pyjson.js';
+import { unifiedDiffLines } from './result-view.js';
 
 export interface DefaultCallbackOptions {
   color: boolean;
@@ -15,17 +15,24 @@ export interface DefaultCallbackOptions {
   columns?: number;
 }
 
-const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+const CENSORED =
+  "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
 /** Keys never shown in a result dump below -vvv. */
-function cleanResult(r: Record<string, unknown>, verbosity: number, isDebug: boolean, isItem: boolean): Record<string, unknown> {
+function cleanResult(
+  r: Record<string, unknown>,
+  verbosity: number,
+  isDebug: boolean,
+  isItem: boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) {
     if (k.startsWith('_ansible_') || k.startsWith('_tsible_')) continue;
     // Ansible's displayed copy of a result drops these (TaskResult.clean_copy).
     if (k === 'diff' || k === 'failed' || k === 'skipped') continue;
     // Item lines show the item and loop var (except debug's pretty dump); the task line never does.
-    if ((k === 'item' || k === 'ansible_loop_var' || k === 'ansible_index_var') && (!isItem || isDebug)) continue;
+    if ((k === 'item' || k === 'ansible_loop_var' || k === 'ansible_index_var') && (!isItem || isDebug))
+      continue;
     if (k === 'invocation' && verbosity < 3) continue;
     if (isDebug && k === 'changed') continue;
     out[k] = v;
@@ -85,33 +92,16 @@ export class DefaultCallback implements Callback {
   private showDiff(diffs: FileDiff[] | undefined, noLog: boolean | undefined): void {
     if (!this.opts.diff || !diffs || noLog) return;
     for (const d of diffs) {
-      if (d.skipReason) {
-        this.line(d.skipReason);
-        continue;
-      }
-      if (d.before === d.after) continue;
-      const patch = createTwoFilesPatch(
-        d.beforeHeader ?? 'before',
-        d.afterHeader ?? 'after',
-        d.before,
-        d.after,
-        undefined,
-        undefined,
-        { context: 3 },
-      );
-      // Drop the "Index"/"====" preamble createTwoFilesPatch adds; keep ---/+++ and hunks.
-      const lines = patch.split('\n').filter((l) => !l.startsWith('====') && !l.startsWith('Index:'));
+      const lines = unifiedDiffLines(d);
+      if (lines.length === 0) continue;
       for (const l of lines) {
-        if (l === '') continue;
-        const head = l.startsWith('--- ') || l.startsWith('+++ ');
-        const shown = head ? l.replace(/\t$/, '') : l;
-        if (head) this.line(shown);
-        else if (l.startsWith('+')) this.line(this.c.green(shown));
-        else if (l.startsWith('-')) this.line(this.c.red(shown));
-        else if (l.startsWith('@@')) this.line(this.c.cyan(shown));
-        else this.line(shown);
+        if (l.startsWith('--- ') || l.startsWith('+++ ')) this.line(l);
+        else if (l.startsWith('+')) this.line(this.c.green(l));
+        else if (l.startsWith('-')) this.line(this.c.red(l));
+        else if (l.startsWith('@@')) this.line(this.c.cyan(l));
+        else this.line(l);
       }
-      this.line('');
+      if (!d.skipReason) this.line('');
     }
   }
 
@@ -138,7 +128,8 @@ export class DefaultCallback implements Callback {
         break;
       case 'failed':
         // A failed loop has printed its failed items already; only the verdict remains.
-        if (!Array.isArray(r.result.results)) this.line(this.c.red(`fatal: [${host}]: FAILED! => ${this.dump(r, v >= 3)}`));
+        if (!Array.isArray(r.result.results))
+          this.line(this.c.red(`fatal: [${host}]: FAILED! => ${this.dump(r, v >= 3)}`));
         if (r.ignored) this.line(this.c.cyan('...ignoring'));
         break;
       case 'unreachable':
@@ -158,7 +149,12 @@ export class DefaultCallback implements Callback {
       case 'changed': {
         const word = r.status;
         const paint = r.status === 'ok' ? this.c.green : this.c.yellow;
-        if (r.verboseAlways || v >= 1) this.line(paint(`${word}: [${host}] => (item=${label}) => ${this.dump(r, r.verboseAlways === true || v >= 3)}`));
+        if (r.verboseAlways || v >= 1)
+          this.line(
+            paint(
+              `${word}: [${host}] => (item=${label}) => ${this.dump(r, r.verboseAlways === true || v >= 3)}`,
+            ),
+          );
         else this.line(paint(`${word}: [${host}] => (item=${label})`));
         break;
       }
@@ -169,13 +165,19 @@ export class DefaultCallback implements Callback {
         this.line(this.c.red(`failed: [${host}] (item=${label}) => ${this.dump(r, v >= 3)}`));
         break;
       case 'unreachable':
-        this.line(this.c.redBright(`fatal: [${host}]: UNREACHABLE! => (item=${label}) => ${this.dump(r, false)}`));
+        this.line(
+          this.c.redBright(`fatal: [${host}]: UNREACHABLE! => (item=${label}) => ${this.dump(r, false)}`),
+        );
         break;
     }
   }
 
   included(file: string, hosts: string[], item?: string): void {
-    this.line(this.c.cyan(`included: ${file} for ${hosts.join(', ')}${item === undefined ? '' : ` => (item=${item})`}`));
+    this.line(
+      this.c.cyan(
+        `included: ${file} for ${hosts.join(', ')}${item === undefined ? '' : ` => (item=${item})`}`,
+      ),
+    );
   }
 
   retrying(host: string, task: string, left: number): void {

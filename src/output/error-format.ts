@@ -19,7 +19,8 @@ export function formatError(e: unknown, verbosity = 0): string {
       if (at !== undefined) {
         lines.push('', 'The offending line appears to be:', '');
         const prev = src[pos.line - 2];
-        if (prev !== undefined && prev.trim() !== '') lines.push(`${String(pos.line - 1).padStart(5)} | ${prev}`);
+        if (prev !== undefined && prev.trim() !== '')
+          lines.push(`${String(pos.line - 1).padStart(5)} | ${prev}`);
         lines.push(`${String(pos.line).padStart(5)} | ${at}`);
         lines.push(`${' '.repeat(5)} | ${' '.repeat(Math.max(0, (pos.col ?? 1) - 1))}^ here`);
       }

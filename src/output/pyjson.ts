@@ -14,7 +14,14 @@ export function pyJson(v: unknown): string {
   if (typeof v === 'object') {
     const keys = Object.keys(v).sort();
     const o = v as Record<string, unknown>;
-    return '{' + keys.filter((k) => o[k] !== undefined).map((k) => `${str(k)}: ${pyJson(o[k])}`).join(', ') + '}';
+    return (
+      '{' +
+      keys
+        .filter((k) => o[k] !== undefined)
+        .map((k) => `${str(k)}: ${pyJson(o[k])}`)
+        .join(', ') +
+      '}'
+    );
   }
   return str(String(v));
 }
@@ -34,7 +41,11 @@ export function pyJsonIndent(v: unknown, indent = 4, level = 0): string {
       .sort();
     if (keys.length === 0) return '{}';
     return (
-      '{\n' + keys.map((k) => `${pad}${str(k)}: ${pyJsonIndent(o[k], indent, level + 1)}`).join(',\n') + '\n' + end + '}'
+      '{\n' +
+      keys.map((k) => `${pad}${str(k)}: ${pyJsonIndent(o[k], indent, level + 1)}`).join(',\n') +
+      '\n' +
+      end +
+      '}'
     );
   }
   return pyJson(v);

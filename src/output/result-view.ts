@@ -161,8 +161,9 @@ export function unifiedDiffLines(d: FileDiff): string[] {
   if (d.skipReason) return [d.skipReason];
   if (d.before === d.after) return [];
   const patch = createTwoFilesPatch(
-    d.beforeHeader ?? 'before',
-    d.afterHeader ?? 'after',
+    // Ansible labels the sides "before: <header>" / "after: <header>", or just "before"/"after".
+    d.beforeHeader === undefined ? 'before' : `before: ${d.beforeHeader}`,
+    d.afterHeader === undefined ? 'after' : `after: ${d.afterHeader}`,
     d.before,
     d.after,
     undefined,

@@ -114,6 +114,7 @@ export async function runModule(
   const outputs: StepOutput[] = [];
   if (!ctx.check && !plan.failed && !plan.skipped) {
     for (const step of plan.steps) {
+      if (step.kind === 'local_put') throw new Error('local_put steps are not simulated by this harness');
       const out = step.kind === 'put' ? applyPut(step) : runSh(step.cmd, step.stdin);
       outputs.push(out);
       const ok =

@@ -1,155 +1,66 @@
-// tsible-playbook: parse flags and config, load and validate everything, run, exit with Ansible's codes.
-import { Command, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { boolSetting, loadConfig, setting } from '../config/config.js';
-import { EXIT, TsibleError } from '../core/errors.js';
-import type { Vars } from '../core/types.js';
-import { loadYaml } from '../core/yaml.js';
-import type { RunConfig } from '../engine/context.js';
+// tsible-playbook: parse flags and config, load and validate everything, then run (or list, or explain).
+import { Command } from 'commander';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { boolSetting, setting } from '../config/config.js';
+import { EXIT } from '../core/errors.js';
 import { Run, VERSION } from '../engine/run.js';
-import { DefaultCallback } from '../output/default-callback.js';
+import { checkInstalledAgainstLock } from '../galaxy/verify.js';
 import { formatError } from '../output/error-format.js';
-
-function collect(v: string, prev: string[]): string[] {
-  return [...prev, v];
-}
-
-/** -e: key=value pairs (strings), JSON/YAML text, or @file. */
-export function parseExtraVars(list: string[]): Vars {
-  const out: Vars = {};
-  for (const e of list) {
-    const text = e.trim();
-    if (text.startsWith('@')) {
-      const file = text.slice(1);
-      const data = loadYaml(readFileSync(file, 'utf8'), file);
-      if (data && typeof data === 'object') Object.assign(out, data);
-      continue;
-    }
-    if (text.startsWith('{') || text.startsWith('[')) {
-      const data = loadYaml(text, '<extra vars>');
-      if (data && typeof data === 'object' && !Array.isArray(data)) Object.assign(out, data);
-      continue;
-    }
-    // k=v pairs, split like a shell, values stay strings.
-    const re = /([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text))) {
-      let v = m[2]!;
-      if ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'")))
-        v = v.slice(1, -1);
-      out[m[1]!] = v;
-    }
-  }
-  return out;
-}
+import { addCommonOptions, collect, exitCodeFor, resolveRun } from './common.js';
+import { explainVariable, listTags, listTasks } from './listing.js';
 
 export async function main(argv: string[]): Promise<number> {
-  const program = new Command('tsible-playbook');
   let verbosity = 0;
+  const program = new Command('tsible-playbook');
   program
     .description('Runs Ansible playbooks over SSH, with no Python on the targets.')
     .version(`tsible-playbook ${VERSION}`, '--version')
     .argument('<playbook...>', 'playbook file(s)')
-    .option(
-      '-i, --inventory <source>',
-      'inventory file, directory, script or host list (repeatable)',
-      collect,
-      [],
-    )
-    .option('-l, --limit <pattern>', 'further limit selected hosts to a pattern')
-    .option(
-      '-e, --extra-vars <vars>',
-      'extra variables: key=value, JSON/YAML, or @file (repeatable)',
-      collect,
-      [],
-    )
-    .option('-C, --check', "don't make any changes; predict what would change")
-    .option('-D, --diff', 'show the differences in changed files')
-    .option('-f, --forks <n>', 'how many hosts to work on at once')
-    .option('-v, --verbose', 'more output (-vvv for connection details)', () => {
-      verbosity++;
-    })
-    .option('-u, --user <user>', 'connect as this user')
-    .option('--private-key, --key-file <file>', 'private key file for SSH')
-    .option('-T, --timeout <seconds>', 'connection timeout')
-    .option('-b, --become', 'run operations with become')
-    .option('--become-user <user>', 'become this user')
-    .option('--become-method <method>', 'privilege escalation method (sudo, su)')
     .option('-t, --tags <tags>', 'only run plays and tasks tagged with these', collect, [])
     .option('--skip-tags <tags>', 'skip plays and tasks tagged with these', collect, [])
     .option('--force-handlers', 'run handlers even if a task fails')
+    .option('--flush-cache', 'clear the fact cache for every host in inventory')
     .option('--start-at-task <name>', 'start the playbook at the task matching this name')
+    .option('--step', 'one-step-at-a-time: confirm each task before running')
     .option('--syntax-check', 'check the playbooks and exit')
     .option('--list-hosts', 'list the hosts each play would run on')
-    .addOption(new Option('--color', 'force colour').hideHelp())
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .option('--list-tasks', 'list all tasks that would be executed')
+    .option('--list-tags', 'list all available tags')
+    .option('--explain <var>', 'show where a variable gets its value for a host (use with --limit HOST)');
+  addCommonOptions(program, () => verbosity++);
+  program.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     program.parse(argv);
   } catch (e) {
     const code = (e as { exitCode?: number }).exitCode ?? EXIT.options;
-    return code === 0 ? 0 : EXIT.options;
+    return code === 0 ? EXIT.ok : EXIT.options;
   }
   const o = program.opts<Record<string, unknown>>();
-  const file = loadConfig();
-  const get = (section: string, key: string): string | undefined => setting(file, section, key);
-  const split = (l: unknown): string[] =>
-    (l as string[])
-      .flatMap((t) => t.split(','))
-      .map((t) => t.trim())
-      .filter(Boolean);
-  const noColor = process.env.NO_COLOR !== undefined || boolSetting(get('defaults', 'nocolor'), false);
-  const color =
-    o.color === true ||
-    boolSetting(process.env.ANSIBLE_FORCE_COLOR ?? process.env.TSIBLE_FORCE_COLOR, false) ||
-    (!noColor && process.stdout.isTTY === true);
-  const cb = new DefaultCallback({
-    color,
-    verbosity,
-    diff: o.diff === true || boolSetting(get('diff', 'always'), false),
-    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
-  });
-  const forks = Number(o.forks ?? get('defaults', 'forks') ?? 50);
-  if (!Number.isInteger(forks) || forks < 1) {
+  const listing = Boolean(o.listHosts || o.listTasks || o.listTags || o.syntaxCheck || o.explain);
+  if ([o.listHosts, o.listTasks, o.listTags, o.syntaxCheck, o.explain].filter(Boolean).length > 1) {
     process.stderr.write(
-      `ERROR! The value of --forks must be a positive whole number, got ${String(o.forks)}\n`,
+      'ERROR! --list-hosts, --list-tasks, --list-tags, --syntax-check and --explain are mutually exclusive\n',
     );
     return EXIT.options;
   }
-  const inventory = (o.inventory as string[]).length
-    ? (o.inventory as string[])
-    : (get('defaults', 'inventory') ?? '/etc/ansible/hosts').split(',');
-  const cfg: RunConfig = {
-    check: o.check === true,
-    diff: o.diff === true || boolSetting(get('diff', 'always'), false),
-    forks,
-    verbosity,
-    extraVars: {},
-    limit: o.limit as string | undefined,
-    tags: split(o.tags),
-    skipTags: split(o.skipTags),
-    become: o.become === true ? true : boolSetting(get('privilege_escalation', 'become'), false) || undefined,
-    becomeUser: (o.becomeUser as string | undefined) ?? get('privilege_escalation', 'become_user'),
-    becomeMethod: (o.becomeMethod as string | undefined) ?? get('privilege_escalation', 'become_method'),
-    forceHandlers: o.forceHandlers === true || boolSetting(get('defaults', 'force_handlers'), false),
-    startAtTask: o.startAtTask as string | undefined,
-    rolesPath: (
-      get('defaults', 'roles_path') ?? '~/.ansible/roles:/usr/share/ansible/roles:/etc/ansible/roles'
-    )
-      .split(':')
-      .filter(Boolean)
-      .map((p) => p.replace(/^~/, homedir())),
-    connect: {
-      remoteUser: (o.user as string | undefined) ?? get('defaults', 'remote_user'),
-      privateKey: (o.privateKey as string | undefined) ?? get('defaults', 'private_key_file'),
-      hostKeyChecking: boolSetting(get('defaults', 'host_key_checking'), true),
-      timeoutSec: Number(o.timeout ?? get('defaults', 'timeout') ?? 10),
-    },
-  };
+  if (o.step && !process.stdin.isTTY) {
+    process.stderr.write('ERROR! --step needs a terminal to ask on\n');
+    return EXIT.options;
+  }
   try {
-    cfg.extraVars = parseExtraVars(o.extraVars as string[]);
-    const run = new Run({ playbooks: program.args, inventory, cfg, cb });
+    const r = await resolveRun(o, verbosity);
+    for (const w of r.warnings) r.cb.warning(w);
+    if (verbosity >= 1)
+      process.stdout.write(
+        r.file.path ? `Using ${r.file.path} as config file\n` : 'No config file found; using defaults\n',
+      );
+    const run = new Run({
+      playbooks: program.args,
+      inventory: r.inventory,
+      cfg: { ...r.cfg, step: o.step === true },
+      cb: r.cb,
+    });
     await run.load();
     if (o.syntaxCheck) {
       for (const p of program.args) process.stdout.write(`\nplaybook: ${p}\n`);
@@ -168,12 +79,51 @@ export async function main(argv: string[]): Promise<number> {
           for (const h of hosts) process.stdout.write(`      ${h}\n`);
         });
       }
+      process.stdout.write('\n');
       return EXIT.ok;
     }
-    return await run.execute();
+    if (o.listTasks) {
+      process.stdout.write(listTasks(run, r.cfg));
+      return EXIT.ok;
+    }
+    if (o.listTags) {
+      process.stdout.write(listTags(run));
+      return EXIT.ok;
+    }
+    if (o.explain) {
+      process.stdout.write(explainVariable(run, String(o.explain), r.cfg.limit));
+      return EXIT.ok;
+    }
+    void listing;
+    warnLockDrift(program.args[0]!, r.cfg.rolesPath, (m) => r.cb.warning(m));
+    const code = await run.execute();
+    const retry = setting(r.file, 'defaults', 'retry_files_enabled');
+    if (boolSetting(retry, false) && code !== EXIT.ok) {
+      const failed = run.failedHosts();
+      if (failed.length > 0) {
+        const dir = setting(r.file, 'defaults', 'retry_files_save_path');
+        const base = program.args[0]!.replace(/\.ya?ml$/, '') + '.retry';
+        writeFileSync(dir ? join(dir, base.split('/').pop()!) : base, failed.join('\n') + '\n');
+      }
+    }
+    return code;
   } catch (e) {
     process.stderr.write(formatError(e, verbosity) + '\n');
-    if (e instanceof TsibleError) return e.exitCode;
-    return EXIT.internal;
+    return exitCodeFor(e);
+  }
+}
+
+/** Warn when roles installed by tsible-galaxy no longer match requirements.lock. */
+function warnLockDrift(playbook: string, rolesPath: string[], warn: (m: string) => void): void {
+  const dir = dirname(resolve(playbook));
+  for (const lock of [join(dir, 'requirements.lock'), join(dir, 'roles', 'requirements.lock')]) {
+    if (!existsSync(lock)) continue;
+    const rolesDir = [join(dir, 'roles'), ...rolesPath].find((d) => existsSync(d));
+    if (!rolesDir) continue;
+    for (const p of checkInstalledAgainstLock(rolesDir, lock)) {
+      warn(
+        `role ${p.name} does not match ${lock}: ${p.problem} (run tsible-galaxy install -r to restore it)`,
+      );
+    }
   }
 }

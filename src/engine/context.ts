@@ -1,5 +1,6 @@
 // The settings of one run and the per-play state the executor reads.
 import type { Vars } from '../core/types.js';
+import type { VaultText } from '../core/yaml.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Callback } from '../output/events.js';
 import type { Play, RoleInfo, Task } from '../playbook/model.js';
@@ -25,6 +26,12 @@ export interface RunConfig {
   startAtTask?: string;
   /** roles_path entries for role lookups. */
   rolesPath: string[];
+  /** --step: confirm each task on the terminal. */
+  step?: boolean;
+  /** -c/--connection: the default connection type. */
+  connection?: string;
+  /** Decrypts inline !vault values; undefined when no vault secret was given. */
+  vaultDecrypt?: (v: VaultText, source?: string) => string;
   connect: ConnectDefaults;
 }
 

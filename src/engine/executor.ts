@@ -342,6 +342,8 @@ export async function executeTask(
   opts: { rescuable: boolean; extraVars?: Vars },
 ): Promise<Outcome> {
   const hs = ctx.hosts.get(hostName)!;
+  const startedAt = Date.now();
+  ctx.cb.hostStart?.(hostName, startedAt);
   const raw = ctx.rawVars(hostName, { ...task.vars, ...opts.extraVars }, task.role);
   const vars = ctx.templar.lazyVars(raw);
   const noLog = task.kw.no_log !== undefined && truthy(ctx.templar.render(task.kw.no_log, vars));
@@ -471,6 +473,9 @@ export async function executeTask(
   ctx.cb.hostResult({
     host: hostName,
     delegatedTo,
+    action: task.action,
+    startedAt,
+    endedAt: Date.now(),
     status,
     result,
     ignored,

@@ -1,6 +1,7 @@
 // The linear strategy: each task runs on every active host (up to forks at once) before the next task;
 // blocks, rescue/always, includes, handlers and rolling batches.
 import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { TsibleError } from '../core/errors.js';
 import type { Vars } from '../core/types.js';
 import { readYamlFile, parseTaskList, type Scope } from '../playbook/load.js';
@@ -27,8 +28,19 @@ function isAction(t: Task, name: string): boolean {
   return t.action === name || t.action === `ansible.builtin.${name}`;
 }
 
+/** Ask one question on the terminal and return the answer line. */
+async function askLine(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
 export class PlayRunner {
   private started: boolean;
+  private stepContinue = false;
 
   constructor(private readonly ctx: PlayContext) {
     this.started = !ctx.cfg.startAtTask;
@@ -41,13 +53,15 @@ export class PlayRunner {
   /** Gather facts on every host of the batch in one round trip each. */
   async gatherFacts(hosts: string[]): Promise<void> {
     const ctx = this.ctx;
-    ctx.cb.taskStart('Gathering Facts', {});
+    ctx.cb.taskStart('Gathering Facts', { action: 'gather_facts', hosts, at: Date.now() });
     const subsetRaw = ctx.play.gatherSubset;
     const subset = (Array.isArray(subsetRaw) ? subsetRaw : subsetRaw ? String(subsetRaw).split(',') : []).map(
       String,
     );
     await pool(hosts, ctx.cfg.forks, async (h) => {
       const hs = ctx.hosts.get(h)!;
+      const startedAt = Date.now();
+      ctx.cb.hostStart?.(h, startedAt);
       try {
         const vars = ctx.templar.lazyVars(ctx.rawVars(h));
         if (!hs.conn) {
@@ -58,7 +72,14 @@ export class PlayRunner {
         const out = await conn.run(GATHER_SCRIPT);
         hs.facts = { ...hs.facts, ...filterSubset(parseFacts(out.stdout), subset) };
         hs.counts.ok++;
-        ctx.cb.hostResult({ host: h, status: 'ok', result: { changed: false } });
+        ctx.cb.hostResult({
+          host: h,
+          status: 'ok',
+          result: { changed: false },
+          action: 'gather_facts',
+          startedAt,
+          endedAt: Date.now(),
+        });
       } catch (e) {
         const msg =
           e instanceof UnreachableError ? e.message : `fact gathering failed: ${(e as Error).message}`;
@@ -209,13 +230,26 @@ export class PlayRunner {
         this.started = true;
       else return failed;
     }
+    if (ctx.cfg.step && !opts.handler && !this.stepContinue) {
+      const answer = (await askLine(`Perform task: TASK: ${taskTitle(task, ctx)} (N)o/(y)es/(c)ontinue: `))
+        .trim()
+        .toLowerCase();
+      if (answer === 'c' || answer === 'continue') this.stepContinue = true;
+      else if (answer !== 'y' && answer !== 'yes') return failed;
+    }
     if (isAction(task, 'meta')) return this.runMeta(task, hosts, opts);
     if (isAction(task, 'include_tasks')) return this.runInclude(task, hosts, opts);
     if (isAction(task, 'include_role')) return this.runIncludeRole(task, hosts, opts);
-    ctx.cb.taskStart(taskTitle(task, ctx), { handler: opts.handler });
     let targets = hosts;
     const runOnce = task.kw.run_once !== undefined && truthy(task.kw.run_once);
     if (runOnce) targets = hosts.slice(0, 1);
+    ctx.cb.taskStart(taskTitle(task, ctx), {
+      handler: opts.handler,
+      action: task.action,
+      path: `${task.pos.file}:${task.pos.line ?? 0}`,
+      hosts: targets,
+      at: Date.now(),
+    });
     const outcomes = await pool(targets, ctx.cfg.forks, async (h) => {
       const o = await executeTask(task, h, ctx, { rescuable: opts.rescuable, extraVars: opts.extraVars });
       return [h, o] as [string, Outcome];
@@ -244,6 +278,7 @@ export class PlayRunner {
       if (o.status === 'changed' || (o.result.changed === true && o.status !== 'skipped'))
         this.notify(task, h);
     }
+    ctx.cb.taskEnd?.(Date.now());
     this.checkFatal(task, failed, hosts);
     return failed;
   }

@@ -1,5 +1,6 @@
 // Runs playbooks: load and validate everything first, then each play's batches, then the recap.
-import { existsSync, readFileSync } from 'node:fs';
+import { readLocalText, decryptText as readDecrypted } from '../core/read.js';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { EXIT, TsibleError } from '../core/errors.js';
 import type { Vars } from '../core/types.js';
@@ -53,7 +54,7 @@ export function batches(hosts: string[], serial: unknown): string[][] {
 }
 
 function loadVarsFile(path: string): Vars {
-  const data = loadYaml(readFileSync(path, 'utf8'), path);
+  const data = loadYaml(readLocalText(path), path);
   if (data === null) return {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new TsibleError('playbook', `vars file ${path} must contain a mapping`, {
@@ -79,7 +80,10 @@ export class Run {
 
   /** Load inventory and every playbook, and validate them: nothing touches a host before this passes. */
   async load(): Promise<void> {
-    this.inventory = await Inventory.load(this.req.inventory);
+    const dec = this.req.cfg.vaultDecrypt;
+    this.inventory = await Inventory.load(this.req.inventory, {
+      vaultDecrypt: (text, file) => readDecrypted(text, file),
+    });
     for (const w of this.inventory.warnings) this.warn(w);
     for (const file of this.req.playbooks) {
       if (!existsSync(file))
@@ -91,7 +95,7 @@ export class Run {
       this.playbooks.push(pb);
     }
     const first = this.req.playbooks[0] ? dirname(resolve(this.req.playbooks[0])) : process.cwd();
-    this.templar = new Templar({ baseDir: first });
+    this.templar = new Templar({ baseDir: first, vaultDecrypt: dec ? (v) => dec(v) : undefined });
   }
 
   get loadedPlaybooks(): Playbook[] {
@@ -126,6 +130,38 @@ export class Run {
     });
   }
 
+  /** Hosts that failed or were unreachable (for retry files). */
+  failedHosts(): string[] {
+    return [...this.hosts.values()]
+      .filter((h) => h.counts.failed > 0 || h.counts.unreachable > 0)
+      .map((h) => h.name);
+  }
+
+  /** Where a variable is set for a host before the run, lowest precedence first (for --explain). */
+  varSources(host: string, name: string): { level: number; source: string; value: unknown }[] {
+    const out: { level: number; source: string; value: unknown }[] = [];
+    const add = (level: number, source: string, vars: Vars | undefined): void => {
+      if (vars && Object.prototype.hasOwnProperty.call(vars, name))
+        out.push({ level, source, value: vars[name] });
+    };
+    const play =
+      this.playbooks.flatMap((pb) => pb.plays).find((p) => this.playHosts(p).includes(host)) ??
+      this.playbooks[0]?.plays[0];
+    if (play) add(2, 'role defaults (every role of the play)', play.roleDefaults);
+    for (const layer of this.inventory.varLayers(host, play ? [play.dir] : []))
+      add(layer.level, layer.source, layer.vars);
+    if (play) {
+      add(12, `play vars (${play.file}:${play.pos.line ?? 0})`, play.vars);
+      for (const f of play.varsFiles) {
+        const path = isAbsolute(String(f)) ? String(f) : join(play.dir, String(f));
+        if (existsSync(path)) add(14, `vars_files ${path}`, loadVarsFile(path));
+      }
+      add(15, 'role vars (every role of the play)', play.roleVars);
+    }
+    add(22, 'extra vars (-e)', this.req.cfg.extraVars);
+    return out;
+  }
+
   async execute(): Promise<number> {
     const { cb } = this.req;
     let aborted = false;
@@ -134,7 +170,7 @@ export class Run {
       for (const play of pb.plays) {
         if (aborted) break;
         const hosts = this.playHosts(play);
-        cb.playStart(play.name);
+        cb.playStart(play.name, { path: `${play.file}:${play.pos.line ?? 0}`, hosts, at: Date.now() });
         if (hosts.length === 0) {
           cb.noHostsMatched();
           continue;
@@ -274,7 +310,8 @@ export class Run {
         : this.templar.render(play.serial, this.templar.lazyVars({ ...play.vars, ...cfg.extraVars })),
     );
     for (const [bi, batch] of allBatches.entries()) {
-      if (bi > 0) cb.playStart(play.name);
+      if (bi > 0)
+        cb.playStart(play.name, { path: `${play.file}:${play.pos.line ?? 0}`, hosts: batch, at: Date.now() });
       ctx.batch = batch;
       const live = (): string[] => batch.filter((h) => this.state(h).active);
       if (gather) await runner.gatherFacts(live());

@@ -1,5 +1,5 @@
 // Reads a playbook file into plays of task trees, expanding static imports, with positions for every node.
-import { readFileSync } from 'node:fs';
+import { readLocalText } from '../core/read.js';
 import { dirname, resolve } from 'node:path';
 import { closest, TsibleError, type SourcePos } from '../core/errors.js';
 import { itemPos, keyPos, loadYaml, posOf } from '../core/yaml.js';
@@ -60,8 +60,9 @@ function isDict(v: unknown): v is Record<string, unknown> {
 export function readYamlFile(file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readLocalText(file);
   } catch (e) {
+    if (e instanceof TsibleError) throw e;
     throw err(`Could not read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
   }
   return loadYaml(text, file);

@@ -1,5 +1,6 @@
 // Roles: find a role on the search path, read its parts, expand it (dependencies first) into task nodes.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readLocalText } from '../core/read.js';
+import { existsSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { TsibleError, type SourcePos } from '../core/errors.js';
 import type { Vars } from '../core/types.js';
@@ -93,7 +94,7 @@ function partFile(path: string, part: string, from = 'main'): string | undefined
 }
 
 function readYaml(file: string): unknown {
-  return loadYaml(readFileSync(file, 'utf8'), file);
+  return loadYaml(readLocalText(file), file);
 }
 
 function readVarsPart(path: string, part: string, from?: string): Vars {

@@ -48,6 +48,22 @@ export function parseExtraVars(list: string[]): Vars {
   return out;
 }
 
+const ALIASES: Record<string, string> = {
+  '--key-file': '--private-key',
+  '--vault-pass-file': '--vault-password-file',
+  '--ask-vault-pass': '--ask-vault-password',
+  '--ask-become-password': '--ask-become-pass',
+};
+
+/** Ansible's alternative spellings of flags, rewritten to the ones commander knows. */
+export function normalizeArgv(argv: string[]): string[] {
+  return argv.map((a) => {
+    const [flag, ...rest] = a.split('=');
+    const canon = ALIASES[flag!];
+    return canon ? [canon, ...rest].join('=') : a;
+  });
+}
+
 /** Flags shared by tsible-playbook and tsible. */
 export function addCommonOptions(cmd: Command, onVerbose: () => void): Command {
   return cmd
@@ -69,7 +85,7 @@ export function addCommonOptions(cmd: Command, onVerbose: () => void): Command {
     .option('-f, --forks <n>', 'how many hosts to work on at once (default 50)')
     .option('-v, --verbose', 'more output (-vvv for connection details)', onVerbose)
     .option('-u, --user <user>', 'connect as this user')
-    .option('--private-key, --key-file <file>', 'private key file for SSH')
+    .option('--private-key <file>', 'private key file for SSH (alias --key-file)')
     .option('-T, --timeout <seconds>', 'connection timeout in seconds')
     .option('-c, --connection <type>', 'connection type (ssh, local)')
     .option('-k, --ask-pass', 'ask for the SSH password')
@@ -86,7 +102,7 @@ export function addCommonOptions(cmd: Command, onVerbose: () => void): Command {
       collect,
       [],
     )
-    .option('-J, --ask-vault-password, --ask-vault-pass', 'ask for the vault password')
+    .option('-J, --ask-vault-password', 'ask for the vault password (alias --ask-vault-pass)')
     .option('--junit <file>', 'write a JUnit XML report of the run')
     .option('--report <file>', 'write a self-contained HTML report of the run')
     .addOption(new Option('--color', 'force colour').hideHelp());

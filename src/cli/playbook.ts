@@ -7,7 +7,7 @@ import { EXIT } from '../core/errors.js';
 import { Run, VERSION } from '../engine/run.js';
 import { checkInstalledAgainstLock } from '../galaxy/verify.js';
 import { formatError } from '../output/error-format.js';
-import { addCommonOptions, collect, exitCodeFor, resolveRun } from './common.js';
+import { addCommonOptions, normalizeArgv, collect, exitCodeFor, resolveRun } from './common.js';
 import { explainVariable, listTags, listTasks } from './listing.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   addCommonOptions(program, () => verbosity++);
   program.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
-    program.parse(argv);
+    program.parse(normalizeArgv(argv));
   } catch (e) {
     const code = (e as { exitCode?: number }).exitCode ?? EXIT.options;
     return code === 0 ? EXIT.ok : EXIT.options;

@@ -1,6 +1,6 @@
 // Turns facts and steps into shell scripts for a host's one connection: all facts in one round trip,
 // files written atomically.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Fact, FactRequests, PutStep, StepOutput } from '../core/module.js';
 import { quote, sh } from '../core/sh.js';
 import type { Connection } from '../transport/types.js';
@@ -51,6 +51,12 @@ export function putScript(step: PutStep): string {
   // Remove the temporary file if anything below fails or the connection drops (HUP/TERM).
   parts.push(`trap 'rm -f "$tmp"' EXIT HUP INT TERM`);
   parts.push(`cat > "$tmp" || exit 1`);
+  // If the controller or the connection dies mid-transfer, stdin just ends early and cat succeeds with a
+  // truncated file: only a file with exactly the expected size and checksum may replace the destination.
+  const sum = createHash('sha1').update(step.content).digest('hex');
+  parts.push(
+    `[ "$(wc -c < "$tmp")" -eq ${step.content.length} ] && [ "$(sha1sum < "$tmp" | cut -d' ' -f1)" = ${sum} ] || { echo "tsible: incomplete transfer of $d" >&2; exit 1; }`,
+  );
   parts.push(
     `if [ -e "$d" ]; then chmod --reference="$d" "$tmp" && chown --reference="$d" "$tmp" || exit 1; ` +
       // mktemp creates 0600; a new file should get 0666 minus the umask, as any other tool would give it.

@@ -31,14 +31,26 @@ describe('putScript', () => {
     expect(readdirSync(dir)).toEqual([`it's a "file" $HOME;x`]);
   });
 
+  it('refuses a truncated transfer and leaves the old file in place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'put-'));
+    const dest = join(dir, 'f');
+    writeFileSync(dest, 'old content');
+    const full = Buffer.from('new content that is longer');
+    const r = await run(putScript({ kind: 'put', dest, content: full }), full.subarray(0, 10));
+    expect(r.rc).not.toBe(0);
+    expect(r.stderr).toContain('incomplete transfer');
+    expect(readFileSync(dest, 'utf8')).toBe('old content');
+    expect(readdirSync(dir)).toEqual(['f']);
+  });
+
   it('keeps the mode of an existing file unless a mode is given', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'put-'));
     const dest = join(dir, 'f');
     writeFileSync(dest, 'old');
     chmodSync(dest, 0o600);
-    await run(putScript({ kind: 'put', dest, content: Buffer.alloc(0) }), 'new');
+    await run(putScript({ kind: 'put', dest, content: Buffer.from('new') }), 'new');
     expect(statSync(dest).mode & 0o777).toBe(0o600);
-    await run(putScript({ kind: 'put', dest, content: Buffer.alloc(0), mode: 'u=rw,g=r,o=' }), 'newer');
+    await run(putScript({ kind: 'put', dest, content: Buffer.from('newer'), mode: 'u=rw,g=r,o=' }), 'newer');
     expect(statSync(dest).mode & 0o777).toBe(0o640);
     expect(readFileSync(dest, 'utf8')).toBe('newer');
   });
@@ -48,7 +60,7 @@ describe('putScript', () => {
     const dest = join(dir, 'conf');
     writeFileSync(dest, 'good\n');
     const r = await run(
-      putScript({ kind: 'put', dest, content: Buffer.alloc(0), validate: 'grep -q good %s' }),
+      putScript({ kind: 'put', dest, content: Buffer.from('bad\n'), validate: 'grep -q good %s' }),
       'bad\n',
     );
     expect(r.rc).not.toBe(0);
@@ -56,7 +68,7 @@ describe('putScript', () => {
     expect(readFileSync(dest, 'utf8')).toBe('good\n');
     expect(readdirSync(dir)).toEqual(['conf']);
     const ok = await run(
-      putScript({ kind: 'put', dest, content: Buffer.alloc(0), validate: 'grep -q good %s' }),
+      putScript({ kind: 'put', dest, content: Buffer.from('still good\n'), validate: 'grep -q good %s' }),
       'still good\n',
     );
     expect(ok.rc).toBe(0);
@@ -67,7 +79,7 @@ describe('putScript', () => {
     const dir = mkdtempSync(join(tmpdir(), 'put-'));
     const dest = join(dir, 'b');
     writeFileSync(dest, 'v1');
-    const r = await run(putScript({ kind: 'put', dest, content: Buffer.alloc(0), backup: true }), 'v2');
+    const r = await run(putScript({ kind: 'put', dest, content: Buffer.from('v2'), backup: true }), 'v2');
     const backup = /^backup_file=(.*)$/m.exec(r.stdout)?.[1];
     expect(backup).toBeDefined();
     expect(existsSync(backup!)).toBe(true);

@@ -1,5 +1,6 @@
 // copy: put a controller file, a directory tree or inline content on the host, with mode and owner.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readLocalFile } from '../src/core/read.js';
 import { basename } from 'node:path';
 import { defineModule, type Plan, type PlanContext } from '../src/core/module.js';
 import { dirTree, type DirTree } from '../src/facts/dir-tree.js';
@@ -172,7 +173,7 @@ export const copy = defineModule({
           ctx,
         );
       case 'file': {
-        const content = readFileSync(source.path);
+        const content = readLocalFile(source.path);
         const preserveFrom = statSync(source.path).mode;
         return planSingleFile(
           {

@@ -1,5 +1,6 @@
 // template: render a Jinja2 template on the controller and write the result to the host like copy.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readLocalFile } from '../src/core/read.js';
 import { hostname, userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { defineModule, type Plan } from '../src/core/module.js';
@@ -120,7 +121,7 @@ export const template = defineModule({
     let text: string;
     try {
       path = ctx.findFile('templates', p.src);
-      text = readFileSync(path, 'utf8');
+      text = readLocalFile(path).toString('utf8');
     } catch {
       return failed(`Could not find or access '${p.src}'`);
     }

@@ -1,5 +1,6 @@
 // Recursive copy of a controller directory: create missing directories, then write each file like copy.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { readLocalFile } from '../../src/core/read.js';
 import { join } from 'node:path';
 import type { Plan, Step } from '../../src/core/module.js';
 import { sh } from '../../src/core/sh.js';
@@ -93,7 +94,7 @@ export function planDirCopy(req: DirCopyRequest, tree: DirTree): Plan {
       : { exists: false };
     const w = planWrite({
       dest: abs(file.rel),
-      content: readFileSync(file.abs),
+      content: readLocalFile(file.abs),
       now,
       attrs: { mode: req.mode, owner: req.owner, group: req.group, preserveFrom: file.mode },
       force: req.force,

@@ -97,8 +97,8 @@ export function addCommonOptions(cmd: Command, onVerbose: () => void): Command {
     .option('--become-password-file <file>', 'read the become password from a file')
     .option('--vault-id <id>', 'vault identity [label@]source (repeatable)', collect, [])
     .option(
-      '--vault-password-file, --vault-pass-file <file>',
-      'vault password file (repeatable)',
+      '--vault-password-file <file>',
+      'vault password file (repeatable; alias --vault-pass-file)',
       collect,
       [],
     )

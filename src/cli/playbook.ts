@@ -96,7 +96,24 @@ export async function main(argv: string[]): Promise<number> {
     }
     void listing;
     warnLockDrift(program.args[0]!, r.cfg.rolesPath, (m) => r.cb.warning(m));
+    let interrupted = false;
+    const onInt = (): void => {
+      interrupted = true;
+      process.stderr.write('\n[ERROR]: User interrupted execution\n');
+      run.interrupt();
+      // Give the connections a moment to close their channels, so the hosts clean up, then stop.
+      setTimeout(() => process.exit(EXIT.interrupted), 2000).unref();
+    };
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onInt);
     const code = await run.execute();
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onInt);
+    if (interrupted) {
+      // Let the closing connections reach the hosts before the process ends.
+      await new Promise((r) => setTimeout(r, 300));
+      return EXIT.interrupted;
+    }
     const retry = setting(r.file, 'defaults', 'retry_files_enabled');
     if (boolSetting(retry, false) && code !== EXIT.ok) {
       const failed = run.failedHosts();

@@ -67,6 +67,7 @@ function loadVarsFile(path: string): Vars {
 export class Run {
   readonly hosts = new Map<string, HostState>();
   private readonly delegateConns = new Map<string, Promise<Connection>>();
+  private interrupted = false;
   private readonly warnings: string[] = [];
   private inventory!: Inventory;
   private templar!: Templar;
@@ -85,6 +86,9 @@ export class Run {
       vaultDecrypt: (text, file) => readDecrypted(text, file),
     });
     for (const w of this.inventory.warnings) this.warn(w);
+    // Read every host's group_vars/host_vars now: a broken or undecryptable file stops the run before
+    // any host is contacted, not in the middle of it.
+    for (const h of this.inventory.hosts()) this.inventory.varLayers(h.name);
     for (const file of this.req.playbooks) {
       if (!existsSync(file))
         throw new TsibleError('playbook', `the playbook: ${file} could not be found`, {
@@ -128,6 +132,19 @@ export class Run {
       const hs = this.hosts.get(h);
       return !hs || (!hs.failed && !hs.unreachable);
     });
+  }
+
+  /**
+   * Ctrl-C: close every connection (running commands lose their channel; a write in progress fails its
+   * size check and its temporary file is removed on the host), then print the recap of what happened.
+   */
+  interrupt(): void {
+    this.interrupted = true;
+    for (const p of [...[...this.hosts.values()].map((h) => h.conn), ...this.delegateConns.values()]) {
+      if (p) p.then((c) => c.close()).catch(() => undefined);
+    }
+    this.req.cb.recap(new Map([...this.hosts].map(([k, v]) => [k, v.counts])));
+    this.req.cb.close();
   }
 
   /** Hosts that failed or were unreachable (for retry files). */
@@ -179,6 +196,7 @@ export class Run {
         aborted = await this.runPlay(play, hosts);
       }
     }
+    if (this.interrupted) return EXIT.interrupted;
     const touched = new Map([...this.hosts].map(([k, v]) => [k, v.counts]));
     cb.recap(touched);
     cb.close();
@@ -330,13 +348,8 @@ export class Run {
         cb.noMoreHosts();
         return true;
       }
-      if (live().length === 0 && batch.some((h) => this.state(h).failed)) {
-        // Every host of the batch failed: Ansible stops the whole playbook here.
-        if (batch.every((h) => this.state(h).failed || this.state(h).unreachable)) {
-          cb.noMoreHosts();
-          return true;
-        }
-      }
+      // Every host of the batch failed: Ansible stops the whole playbook here (without a banner).
+      if (batch.every((h) => this.state(h).failed || this.state(h).unreachable)) return true;
     }
     return false;
   }

@@ -143,7 +143,10 @@ describe('loader fuzzing', () => {
         validatePlaybook(loadPlaybook(file, { isAction: isKnownAction }));
       } catch (e) {
         if (!isCleanFailure(e))
-          throw new Error(`input ${i} crashed the loader: ${String((e as Error)?.stack ?? e)}\n---\n${text}`);
+          throw new Error(
+            `input ${i} crashed the loader: ${String((e as Error)?.stack ?? e)}\n---\n${text}`,
+            { cause: e },
+          );
         failures++;
       }
       expect(Date.now() - t0).toBeLessThan(2000);

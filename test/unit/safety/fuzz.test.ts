@@ -171,6 +171,7 @@ describe('loader fuzzing', () => {
         if (!isCleanFailure(e))
           throw new Error(
             `inventory ${i} crashed the loader: ${String((e as Error)?.stack ?? e)}\n---\n${text}`,
+            { cause: e },
           );
         failures++;
       }

@@ -120,7 +120,7 @@ export class Authenticator {
   /** The methods the server said can continue. */
   serverMethods: string[] = [];
   private attempts: Attempt[] = [];
-  private triedPassword: string | undefined;
+  private asking = 0;
 
   constructor(private readonly o: AuthOptions) {}
 
@@ -172,10 +172,24 @@ export class Authenticator {
     this.attempts = attempts;
   }
 
+  /** True while a passphrase or password is being asked (connection timers should wait). */
+  get waitingForSecret(): boolean {
+    return this.asking > 0;
+  }
+
+  private async secret(id: string, prompt: string): Promise<string> {
+    this.asking++;
+    try {
+      return await this.o.secrets.get(id, prompt);
+    } finally {
+      this.asking--;
+    }
+  }
+
   private async sshPassword(): Promise<string | undefined> {
     if (this.o.password !== undefined) return this.o.password;
     try {
-      return await this.o.secrets.get('ssh-password', 'SSH password: ');
+      return await this.secret('ssh-password', 'SSH password: ');
     } catch (e) {
       this.notes.push(`could not ask for the SSH password: ${(e as Error).message}`);
       return undefined;
@@ -185,14 +199,12 @@ export class Authenticator {
   private async passwordAttempt(): Promise<AnyAuthMethod | undefined> {
     const password = await this.sshPassword();
     if (password === undefined) return undefined;
-    this.triedPassword = password;
     return { type: 'password', username: this.o.user, password };
   }
 
   private async kbdAttempt(): Promise<AnyAuthMethod | undefined> {
     const password = await this.sshPassword();
     if (password === undefined) return undefined;
-    this.triedPassword = password;
     return {
       type: 'keyboard-interactive',
       username: this.o.user,
@@ -235,7 +247,7 @@ export class Authenticator {
     for (let i = 0; i < 3; i++) {
       let pass: string;
       try {
-        pass = await o.secrets.get(id, `Enter passphrase for key '${file}': `);
+        pass = await this.secret(id, `Enter passphrase for key '${file}': `);
       } catch (e) {
         return new Error(
           `the key is encrypted and its passphrase could not be asked (${(e as Error).message}); ` +
@@ -257,12 +269,13 @@ export class Authenticator {
       const step = async (): Promise<void> => {
         while (i < this.attempts.length) {
           const a = this.attempts[i++]!;
-          const offered =
-            !methodsLeft ||
-            methodsLeft.includes(a.method) ||
-            (a.method === 'publickey' && methodsLeft.includes('publickey'));
-          if (!offered && a.method !== 'none') continue;
-          if (a.method === 'none' && methodsLeft) continue;
+          // The first call (methodsLeft null) sends "none" to learn what the server offers.
+          if (
+            a.method === 'none'
+              ? methodsLeft !== null
+              : methodsLeft !== null && !methodsLeft.includes(a.method)
+          )
+            continue;
           const m = await a.make();
           if (!m) continue;
           if (a.describe) this.tried.push(a.describe);
@@ -271,7 +284,7 @@ export class Authenticator {
         }
         next(false as unknown as AnyAuthMethod);
       };
-      void step();
+      step().catch(() => next(false as unknown as AnyAuthMethod));
     };
   }
 
@@ -283,10 +296,5 @@ export class Authenticator {
     else msg += ' No key or password was available to try.';
     if (this.notes.length) msg += ` ${this.notes.join('; ')}.`;
     return msg;
-  }
-
-  /** The password that was sent, so callers can scrub it from anything they print. */
-  get passwordUsed(): string | undefined {
-    return this.triedPassword;
   }
 }

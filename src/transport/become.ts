@@ -91,10 +91,11 @@ export function wrapBecome(
     };
   }
   let flags = spec.flags ?? '-H -S -n';
+  if (password !== undefined) flags = dropNonInteractive(flags);
   let prompt: string | undefined;
-  if (password !== undefined) {
-    flags = dropNonInteractive(flags);
-    // Without -S sudo would look for a terminal to read the password from.
+  // Unless -n forbids it, sudo may ask: give it a prompt we can recognise, and make it read stdin (without -S
+  // it would look for a terminal). Without a password to give, that prompt fails the command at once.
+  if (!/(^|\s)(-[A-Za-z]*n[A-Za-z]*|--non-interactive)(\s|$)/.test(flags)) {
     if (!/(^|\s)(-[A-Za-z]*S[A-Za-z]*|--stdin)(\s|$)/.test(flags)) flags = `${flags} -S`.trim();
     prompt = `[sudo via tsible, key=${id}] password:`;
   }
@@ -131,7 +132,7 @@ export interface BecomeIO {
 const SU_PROMPT =
   /(?:^|[\r\n])[^\r\n]*(?:password|passwort|mot de passe|contraseña|senha|parola|wachtwoord|hasło|пароль|密码|密碼|パスワード|암호)[^\r\n]*[:：]\s*$/i;
 const SUDO_WRONG = /Sorry, try again\.|incorrect password attempt/;
-const SUDO_MISSING = /a password is required/;
+const SUDO_MISSING = /a password is required|no password was provided/;
 const SU_WRONG = /Authentication failure|incorrect password|^su: Sorry/im;
 
 /**
@@ -163,8 +164,8 @@ export class BecomeDriver {
 
   /** Call once the command has started. */
   start(): void {
-    // Nothing can ask for a password: deliver stdin right away and save a round trip.
-    if (this.hs.method === 'sudo' && this.hs.password === undefined) this.sendStdin();
+    // sudo -n cannot ask for a password: deliver stdin right away and save a round trip.
+    if (this.hs.method === 'sudo' && this.hs.prompt === undefined) this.sendStdin();
     this.timer = setTimeout(() => {
       const seen = this.scrub(Buffer.concat([this.err, this.out]).toString('utf8')).trim();
       this.fail(
@@ -224,11 +225,11 @@ export class BecomeDriver {
       return rest.length ? rest : undefined;
     }
     if (this.hs.pty) {
-      const tail = text.slice(this.suPromptEnd);
+      const tail = this.out.toString('utf8').slice(this.suPromptEnd);
       if (this.passwordSent && SU_WRONG.test(tail)) {
         this.fail(`Incorrect ${this.name} password`);
       } else if (SU_PROMPT.test(tail)) {
-        this.suPromptEnd = text.length;
+        this.suPromptEnd += tail.length;
         this.answer();
       }
     }

@@ -1,6 +1,7 @@
 // Host key checking against OpenSSH known_hosts files (plain and hashed entries, [host]:port form).
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export type KeyCheck = 'yes' | 'no' | 'accept-new';
 
@@ -82,4 +83,13 @@ export function checkHostKey(files: string[], name: string, key: Buffer): KeyVer
     }
   }
   return sawName ? 'changed' : 'unknown';
+}
+
+/** Remember a host key (StrictHostKeyChecking=accept-new), as OpenSSH does, in a user known_hosts file. */
+export function addHostKey(file: string, name: string, key: Buffer): void {
+  // The key blob starts with its type as an SSH string: uint32 length, then the name.
+  const len = key.readUInt32BE(0);
+  const type = key.subarray(4, 4 + len).toString('latin1');
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  appendFileSync(file, `${name} ${type} ${key.toString('base64')}\n`, { mode: 0o600 });
 }

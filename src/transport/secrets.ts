@@ -7,21 +7,25 @@ export type SecretAsker = (prompt: string) => Promise<string>;
 
 /** Read one line from the controlling terminal without echo (Ctrl-C aborts, Backspace and Ctrl-U edit). */
 export function askOnTerminal(prompt: string): Promise<string> {
-  let fd: number;
+  let inFd: number;
+  let outFd: number;
   try {
-    fd = openSync('/dev/tty', 'r+');
+    inFd = openSync('/dev/tty', 'r');
+    outFd = openSync('/dev/tty', 'w');
   } catch {
     return Promise.reject(new Error('no terminal to ask on'));
   }
-  const input = new ReadStream(fd);
-  const output = new WriteStream(fd);
+  const input = new ReadStream(inFd);
+  const output = new WriteStream(outFd);
+  input.on('error', () => undefined);
+  output.on('error', () => undefined);
   return new Promise<string>((resolve, reject) => {
     let text = '';
     const done = (err?: Error): void => {
-      input.setRawMode(false);
       input.off('data', onData);
-      output.write('\n');
+      input.setRawMode(false);
       input.destroy();
+      output.end('\n');
       if (err) reject(err);
       else resolve(text);
     };

@@ -1,60 +1,14 @@
-// Transport layer against ssh2's own server in-process: exec, exit codes, stdin, host keys, lost connections.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+// Transport layer against ssh2's own server in-process: exec, exit codes, stdin, host keys, lost connections,
+// keepalives and the one automatic reconnect.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshConnection, type SshOptions } from '../../src/transport/ssh.js';
 import { UnreachableError } from '../../src/transport/types.js';
+import { startRelay, startServer, tempDir, type TestServer } from './helpers.js';
 
-const { Server, utils } = ssh2;
-
-interface TestServer {
-  port: number;
-  publicKey: string;
-  close(): void;
-  /** Sessions currently open, so a test can cut them. */
-  clients: Set<{ end(): void }>;
-}
-
-function startServer(): Promise<TestServer> {
-  const hostKey = utils.generateKeyPairSync('ed25519');
-  const clients = new Set<{ end(): void }>();
-  const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
-    clients.add(client);
-    client.on('close', () => clients.delete(client));
-    client.on('error', () => undefined);
-    client.on('authentication', (ctx) => (ctx.username === 'tester' ? ctx.accept() : ctx.reject()));
-    client.on('ready', () => {
-      client.on('session', (accept) => {
-        const session = accept();
-        session.on('exec', (acceptExec, _reject, info) => {
-          const stream = acceptExec();
-          const child = spawn('/bin/sh', ['-c', info.command]);
-          stream.pipe(child.stdin);
-          child.stdout.pipe(stream, { end: false });
-          child.stderr.pipe(stream.stderr, { end: false });
-          child.on('close', (code) => {
-            stream.exit(code ?? 1);
-            stream.end();
-          });
-        });
-      });
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve({
-        port: (server.address() as AddressInfo).port,
-        publicKey: hostKey.public,
-        clients,
-        close: () => server.close(),
-      });
-    });
-  });
-}
+const { utils } = ssh2;
 
 describe('SshConnection against an in-process ssh2 server', () => {
   let srv: TestServer;
@@ -64,10 +18,9 @@ describe('SshConnection against an in-process ssh2 server', () => {
 
   beforeAll(async () => {
     srv = await startServer();
-    dir = mkdtempSync(join(tmpdir(), 'tsible-ssh-'));
+    dir = tempDir();
     known = join(dir, 'known_hosts');
-    const [type, b64] = srv.publicKey.split(' ');
-    writeFileSync(known, `[127.0.0.1]:${srv.port} ${type} ${b64}\n`);
+    writeFileSync(known, `${srv.knownHostsLine()}\n`);
     clientKey = join(dir, 'id');
     writeFileSync(clientKey, utils.generateKeyPairSync('ed25519').private);
   });
@@ -121,9 +74,26 @@ describe('SshConnection against an in-process ssh2 server', () => {
     const a = await SshConnection.open(opts({ knownHostsFiles: [empty], hostKeyCheck: 'accept-new' }));
     expect((await a.run('echo ok')).stdout).toBe('ok\n');
     a.close();
+    // accept-new remembered the key, so strict checking now passes.
+    expect(readFileSync(empty, 'utf8')).toBe(`${srv.knownHostsLine()}\n`);
+    const strict = await SshConnection.open(opts({ knownHostsFiles: [empty] }));
+    strict.close();
+    writeFileSync(empty, '');
     const b = await SshConnection.open(opts({ knownHostsFiles: [empty], hostKeyCheck: 'no' }));
     expect((await b.run('echo ok')).stdout).toBe('ok\n');
     b.close();
+  });
+
+  it('looks the host key up under HostKeyAlias when one is set', async () => {
+    const aliased = join(dir, 'alias_known_hosts');
+    const [type, b64] = srv.publicKey.split(' ');
+    writeFileSync(aliased, `my-alias ${type} ${b64}\n`);
+    const c = await SshConnection.open(opts({ knownHostsFiles: [aliased], hostKeyAlias: 'my-alias' }));
+    expect((await c.run('echo ok')).stdout).toBe('ok\n');
+    c.close();
+    await expect(SshConnection.open(opts({ knownHostsFiles: [aliased] }))).rejects.toThrow(
+      /No host key is known/,
+    );
   });
 
   it('reports a refused connection as unreachable', async () => {
@@ -132,6 +102,19 @@ describe('SshConnection against an in-process ssh2 server', () => {
     expect((err as Error).message).toBe(
       'Failed to connect to the host via ssh: ssh: connect to host 127.0.0.1 port 1: Connection refused',
     );
+  });
+
+  it('times out connecting to a peer that never answers', async () => {
+    const relay = await startRelay(srv.port);
+    relay.freeze();
+    const t0 = Date.now();
+    const err = await SshConnection.open(opts({ port: relay.port, connectTimeoutMs: 400 })).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(UnreachableError);
+    expect((err as Error).message).toMatch(/Connection timed out/);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    await relay.close();
   });
 
   it('a connection dropped during a command rejects it as unreachable, and later commands too', async () => {
@@ -149,5 +132,64 @@ describe('SshConnection against an in-process ssh2 server', () => {
     expect(r.rc).toBe(124);
     expect(r.stderr).toContain('timed out');
     c.close();
+  });
+
+  it('keepalives notice a peer that stopped answering and fail the pending command as unreachable', async () => {
+    const relay = await startRelay(srv.port);
+    const kh = join(dir, 'relay_known_hosts');
+    writeFileSync(kh, `${srv.knownHostsLine('127.0.0.1', relay.port)}\n`);
+    const c = await SshConnection.open(
+      opts({ port: relay.port, knownHostsFiles: [kh], keepaliveMs: 150, keepaliveCountMax: 2 }),
+    );
+    expect((await c.run('echo ok')).stdout).toBe('ok\n');
+    const pending = c.run('sleep 30');
+    // Freeze once the command runs on the server (and its exec reply had time to come back).
+    while (!srv.commands.includes('sleep 30')) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    relay.freeze();
+    const t0 = Date.now();
+    const err = await pending.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnreachableError);
+    expect((err as Error).message).toBe(
+      'Failed to connect to the host via ssh: Timeout, server 127.0.0.1 not responding.',
+    );
+    expect(Date.now() - t0).toBeLessThan(3000);
+    // Lost in the middle of a command: no reconnect.
+    await expect(c.run('echo again')).rejects.toBeInstanceOf(UnreachableError);
+    c.close();
+    await relay.close();
+  });
+
+  it('re-opens a connection lost between commands once, then reports the host unreachable', async () => {
+    const own = await startServer();
+    const kh = join(dir, 'own_known_hosts');
+    writeFileSync(kh, `${own.knownHostsLine()}\n`);
+    const c = await SshConnection.open(opts({ port: own.port, knownHostsFiles: [kh] }));
+    expect((await c.run('echo one')).stdout).toBe('one\n');
+    for (const cl of own.clients) cl.end();
+    await new Promise((r) => setTimeout(r, 100));
+    // Lost while idle: the next command reconnects transparently.
+    expect((await c.run('echo two')).stdout).toBe('two\n');
+    // Now the server goes away for good: one reconnect attempt, then unreachable.
+    await own.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const err = await c.run('echo three').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnreachableError);
+    expect((err as Error).message).toMatch(/connection closed; reconnecting failed: .*Connection refused/);
+    // And it stays down without hammering the host.
+    await expect(c.run('echo four')).rejects.toThrow(/reconnecting failed/);
+    c.close();
+  });
+
+  it('reconnects a connection lost while idle even before the close was noticed', async () => {
+    const own = await startServer();
+    const kh = join(dir, 'own2_known_hosts');
+    writeFileSync(kh, `${own.knownHostsLine()}\n`);
+    const c = await SshConnection.open(opts({ port: own.port, knownHostsFiles: [kh] }));
+    for (const cl of own.clients) cl.end();
+    // No wait: the command races the close.
+    expect((await c.run('echo raced')).stdout).toBe('raced\n');
+    c.close();
+    await own.close();
   });
 });

@@ -12,7 +12,7 @@ import { loadYaml, type VaultText } from '../core/yaml.js';
 import type { RunConfig } from '../engine/context.js';
 import { createCallbacks } from '../output/callbacks.js';
 import type { Callback } from '../output/events.js';
-import { promptUser } from '../vault/prompt.js';
+import { askOnTerminal } from '../transport/secrets.js';
 import { decryptValue, VaultSecrets } from '../vault/secrets.js';
 
 export function collect(v: string, prev: string[]): string[] {
@@ -88,6 +88,15 @@ export function addCommonOptions(cmd: Command, onVerbose: () => void): Command {
     .option('--private-key <file>', 'private key file for SSH (alias --key-file)')
     .option('-T, --timeout <seconds>', 'connection timeout in seconds')
     .option('-c, --connection <type>', 'connection type (ssh, local)')
+    .option(
+      '--ssh-common-args <args>',
+      'extra arguments for ssh, like ansible_ssh_common_args (-o Key=Value, -J host)',
+    )
+    .option('--ssh-extra-args <args>', 'extra arguments for ssh only')
+    .option(
+      '--private-key-passphrase-file <file>',
+      'file whose first line is the passphrase of encrypted private keys',
+    )
     .option('-k, --ask-pass', 'ask for the SSH password')
     .option('--connection-password-file <file>', 'read the SSH password from a file')
     .option('-b, --become', 'run operations with become')
@@ -168,11 +177,9 @@ export async function resolveRun(
   let becomePassword: string | undefined;
   if (o.becomePasswordFile) becomePassword = readSecretFile(String(o.becomePasswordFile));
   else if (o.askBecomePass || boolSetting(get('privilege_escalation', 'become_ask_pass'), false)) {
-    becomePassword = (await promptUser('BECOME password: ')) ?? '';
+    becomePassword = await askOnTerminal('BECOME password: ');
   }
-  let password: string | undefined;
-  if (o.connectionPasswordFile) password = readSecretFile(String(o.connectionPasswordFile));
-  else if (o.askPass) password = (await promptUser('SSH password: ')) ?? '';
+  const password = o.connectionPasswordFile ? readSecretFile(String(o.connectionPasswordFile)) : undefined;
 
   const secrets = await VaultSecrets.fromOptions({
     vaultIds: o.vaultId as string[] | undefined,
@@ -225,6 +232,12 @@ export async function resolveRun(
       hostKeyChecking: boolSetting(get('defaults', 'host_key_checking'), true),
       timeoutSec: timeout,
       password,
+      askPass: o.askPass === true,
+      keyPassphraseFile: o.privateKeyPassphraseFile as string | undefined,
+      sshArgs: get('ssh_connection', 'ssh_args'),
+      sshCommonArgs: (o.sshCommonArgs as string | undefined) ?? get('ssh_connection', 'ssh_common_args'),
+      sshExtraArgs: (o.sshExtraArgs as string | undefined) ?? get('ssh_connection', 'ssh_extra_args'),
+      debug: verbosity >= 3 ? (line: string) => process.stdout.write(line + '\n') : undefined,
     },
   };
   return { file, cfg, inventory, cb, verbosity, warnings };

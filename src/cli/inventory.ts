@@ -141,10 +141,13 @@ function toYaml(value: unknown): string {
         node.value = vaults[Number(node.value.slice(VAULT_MARK.length))] ?? '';
         node.tag = '!vault';
         node.type = 'BLOCK_LITERAL';
+      } else if (typeof node.value === 'string' && node.value.includes('\n')) {
+        // PyYAML writes multi-line strings single-quoted, with blank lines for the line breaks.
+        node.type = 'QUOTE_SINGLE';
       }
     },
   });
-  return dedentAnchoredLists(doc.toString({ indentSeq: false, lineWidth: 0 }));
+  return dedentAnchoredLists(doc.toString({ indentSeq: false, lineWidth: 0, singleQuote: true }));
 }
 
 // PyYAML's booleans (unlike YAML 1.1, y and n are strings), so `y:` is not quoted.

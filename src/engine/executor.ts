@@ -14,6 +14,7 @@ import { UnreachableError } from '../transport/types.js';
 import { becomeWrapper, connectionInfo, openConnection, truthy } from './connect.js';
 import type { PlayContext } from './context.js';
 import { findFile } from './files.js';
+import { flattenOnce, itemResultKeys, itemVars as loopItemVars, lookupCall } from './loop.js';
 import { putScript, readFacts, type Runner } from './remote.js';
 import type { HostState } from './state.js';
 import { pyRepr } from '../output/pyrepr.js';
@@ -110,7 +111,7 @@ async function runnerFor(hs: HostState, task: Task, vars: Vars, ctx: PlayContext
     conn = await hs.conn;
   }
   const become = becomeOf(task, vars, ctx);
-  const info = connectionInfo(connVars, ctx.cfg.connect);
+  const info = connectionInfo(connVars, ctx.cfg.connect, delegate ?? hs.name);
   const envVars = task.kw.environment ? ctx.templar.render(task.kw.environment, vars) : undefined;
   const wrap = becomeWrapper(become, info.user);
   let env = 'LC_ALL=C; export LC_ALL; ';
@@ -120,7 +121,11 @@ async function runnerFor(hs: HostState, task: Task, vars: Vars, ctx: PlayContext
       env += `${k}='${String(v).replace(/'/g, `'\\''`)}'; export ${k}; `;
     }
   }
-  return (cmd, stdin) => conn.run(wrap(env + cmd), { stdin });
+  const noLog = task.kw.no_log !== undefined && truthy(ctx.templar.render(task.kw.no_log, vars));
+  return (cmd, stdin) => {
+    const w = wrap(env + cmd, stdin);
+    return conn.run(w.cmd, noLog ? { ...w.opts, noLog } : w.opts);
+  };
 }
 
 function planContext(
@@ -142,7 +147,7 @@ function planContext(
     vars,
     findFile: (kind, src) => findFile(kind, src, task, ctx.play.dir),
     renderTemplate: (text, path, extra) =>
-      ctx.templar.renderText(text, extra ? ctx.templar.lazyVars({ ...vars, ...extra }) : vars, {
+      ctx.templar.renderText(text, extra ? ctx.templar.overlay(vars, extra) : vars, {
         ...where,
         what: `template ${path}`,
         pos: { file: path },
@@ -215,13 +220,15 @@ async function runModule(
   if (!def)
     throw new TsibleError('playbook', `couldn't resolve module/action '${task.action}'`, { pos: task.pos });
   const title = taskTitle(task, ctx);
-  let args = stripOmit(
-    ctx.templar.render(task.args, vars, { task: title, pos: task.pos, what: 'args' }),
-  ) as Record<string, unknown>;
-  if (typeof args._raw_params === 'string') {
-    const { _raw_params: text, ...rest } = args;
-    args = { ...parseFreeForm(def, String(text)), ...rest };
+  // Like Ansible, k=v words are split before templating, so `msg="{{ n }}"` keeps n's type.
+  let rawArgs = task.args;
+  if (typeof rawArgs._raw_params === 'string') {
+    const { _raw_params: text, ...rest } = rawArgs;
+    rawArgs = { ...parseFreeForm(def, text, { module: task.action, task: title, pos: task.pos }), ...rest };
   }
+  const args = stripOmit(
+    ctx.templar.render(rawArgs, vars, { task: title, pos: task.pos, what: 'args' }),
+  ) as Record<string, unknown>;
   const p = checkParams(def, args, { module: task.action, task: title, pos: task.pos });
   const check =
     task.kw.check_mode !== undefined ? truthy(ctx.templar.render(task.kw.check_mode, vars)) : ctx.cfg.check;
@@ -271,7 +278,7 @@ async function runWithControls(
   for (let attempt = 1; ; attempt++) {
     const out = await runModule(hs, task, vars, ctx);
     const r = out.result;
-    const withReg = task.register ? ctx.templar.lazyVars({ ...(vars as object), [task.register]: r }) : vars;
+    const withReg = task.register ? ctx.templar.overlay(vars, { [task.register]: r }) : vars;
     if (task.changedWhen !== undefined && task.changedWhen !== null && !r.skipped) {
       r.changed = condition(task, task.changedWhen, withReg, ctx, 'changed_when');
     }
@@ -296,6 +303,25 @@ async function runWithControls(
   }
 }
 
+/** An action by its short or ansible.builtin name. */
+export function isAction(task: Task, name: string): boolean {
+  return (
+    task.action === name ||
+    task.action === `ansible.builtin.${name}` ||
+    task.action === `ansible.legacy.${name}`
+  );
+}
+
+/** The value `register` stores: the result without the engine's private keys. */
+function registered(r: ModuleResult): ModuleResult {
+  const out: ModuleResult = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (k.startsWith('_ansible_') || k.startsWith('_tsible_')) continue;
+    out[k] = k === 'results' && Array.isArray(v) ? v.map((x) => registered(x as ModuleResult)) : v;
+  }
+  return out;
+}
+
 function statusOf(r: ModuleResult): Status {
   if (r.unreachable) return 'unreachable';
   if (r.failed) return 'failed';
@@ -304,25 +330,16 @@ function statusOf(r: ModuleResult): Status {
 }
 
 /** Items of a loop, as a list. */
-function loopItems(task: Task, vars: Vars, ctx: PlayContext): unknown[] {
+export function loopItems(task: Task, vars: Vars, ctx: PlayContext): unknown[] {
   const loop = task.loop!;
   const where = { task: taskTitle(task, ctx), pos: task.pos, what: 'loop' };
   let items: unknown;
-  if (loop.lookup === undefined) items = ctx.templar.render(loop.items, vars, where);
-  else if (loop.lookup === 'items') {
-    const v = ctx.templar.render(loop.items, vars, where);
-    items = (Array.isArray(v) ? v : [v]).flatMap((x) => (Array.isArray(x) ? x : [x]));
-  } else if (loop.lookup === 'list') items = ctx.templar.render(loop.items, vars, where);
+  if (loop.lookup === undefined || loop.lookup === 'list')
+    items = ctx.templar.render(loop.items, vars, where);
+  else if (loop.lookup === 'items') items = flattenOnce(ctx.templar.render(loop.items, vars, where));
   else {
-    const terms = ctx.templar.render(loop.items, vars, where);
-    items = ctx.templar.evaluate(
-      `query('${loop.lookup}', *__tsible_terms)`,
-      ctx.templar.lazyVars({
-        ...(vars as object),
-        __tsible_terms: Array.isArray(terms) && loop.lookup !== 'dict' ? terms : [terms],
-      }),
-      where,
-    );
+    const call = lookupCall(loop.lookup, ctx.templar.render(loop.items, vars, where));
+    items = ctx.templar.evaluate(call.expr, ctx.templar.overlay(vars, call.args), where);
   }
   if (!Array.isArray(items)) {
     throw new TsibleError(
@@ -356,32 +373,18 @@ export async function executeTask(
   try {
     if (task.loop) {
       const items = loopItems(task, vars, ctx);
-      const control = task.loop.control;
-      const loopVar = control.loop_var ? String(control.loop_var) : 'item';
+      const loop = task.loop;
+      const control = loop.control;
       const results: ModuleResult[] = [];
       let anyChanged = false;
       let anyFailed = false;
       let allSkipped = items.length > 0;
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
-        const ivars: Vars = { [loopVar]: item };
-        if (control.index_var) ivars[String(control.index_var)] = i;
-        if (truthy(control.extended)) {
-          ivars.ansible_loop = {
-            allitems: items,
-            index: i + 1,
-            index0: i,
-            revindex: items.length - i,
-            revindex0: items.length - i - 1,
-            first: i === 0,
-            last: i === items.length - 1,
-            length: items.length,
-            previtem: i > 0 ? items[i - 1] : undefined,
-            nextitem: i < items.length - 1 ? items[i + 1] : undefined,
-          };
-        }
-        ivars.ansible_loop_var = loopVar;
-        const itemVars = ctx.templar.lazyVars({ ...raw, ...ivars });
+        const ivars = loopItemVars(loop, items, i);
+        const itemVars = ctx.templar.overlay(vars, ivars);
+        // loop_control.pause waits between items, not before the first.
+        if (control.pause && i > 0) await sleep(Number(ctx.templar.render(control.pause, itemVars)) * 1000);
         const label =
           control.label !== undefined ? String(ctx.templar.render(control.label, itemVars)) : pyRepr(item);
         let r: ModuleResult;
@@ -400,12 +403,8 @@ export async function executeTask(
             r = { failed: true, msg: errMsg(e) };
           }
         }
-        r.item = item;
-        r.ansible_loop_var = loopVar;
-        if (control.index_var) {
-          r.ansible_index_var = String(control.index_var);
-          r[String(control.index_var)] = i;
-        }
+        if (!r.skipped && r.failed === undefined) r.failed = false;
+        Object.assign(r, itemResultKeys(loop, ivars));
         results.push(r);
         if (r.changed) anyChanged = true;
         if (r.failed) anyFailed = true;
@@ -417,15 +416,19 @@ export async function executeTask(
           item: { label },
           diff: d,
           noLog,
-          verboseAlways: task.action.endsWith('debug'),
+          action: task.action,
+          verboseAlways: r._ansible_verbose_always === true,
         };
         itemResults.push(ir);
         ctx.cb.itemResult(ir);
-        if (control.pause) await sleep(Number(ctx.templar.render(control.pause, itemVars)) * 1000);
       }
       result = {
         changed: anyChanged,
-        msg: anyFailed ? 'One or more items failed' : 'All items completed',
+        msg: anyFailed
+          ? 'One or more items failed'
+          : allSkipped
+            ? 'All items skipped'
+            : 'All items completed',
         results,
         skipped: allSkipped,
       };
@@ -448,27 +451,30 @@ export async function executeTask(
     }
   }
   const status = statusOf(result);
-  if (status !== 'unreachable' && result.failed === undefined) result.failed = false;
+  // Ansible's shapes: a module result says failed=false; a skip and a loop summary only say it when true.
+  if (status !== 'unreachable' && status !== 'skipped' && result.failed === undefined && !task.loop)
+    result.failed = false;
   const ignoreUnreachable =
     task.kw.ignore_unreachable !== undefined && truthy(ctx.templar.render(task.kw.ignore_unreachable, vars));
   const ignored = (status === 'failed' && ignoreErrors) || (status === 'unreachable' && ignoreUnreachable);
-  if (task.register && status !== 'unreachable') {
-    // no_log hides output only; the registered value keeps the real data, as in Ansible.
-    hs.setFacts[task.register] = result;
-  }
-  if (task.action.endsWith('set_fact') && status === 'ok' && result.ansible_facts) {
-    Object.assign(hs.setFacts, result.ansible_facts as Vars);
-  } else if (result.ansible_facts && status !== 'failed') {
-    Object.assign(hs.facts, result.ansible_facts as Vars);
-  }
-  if (task.action.endsWith('include_vars') && result.ansible_facts) {
-    Object.assign(hs.includeVars, result.ansible_facts as Vars);
-  }
   let delegatedTo: string | undefined;
   try {
     delegatedTo = delegateOf(task, vars, ctx);
   } catch {
     delegatedTo = undefined;
+  }
+  if (task.register && status !== 'unreachable') {
+    // no_log hides output only; the registered value keeps the real data, as in Ansible.
+    hs.setFacts[task.register] = registered(result);
+  }
+  // delegate_facts: facts a delegated task returns belong to the delegate, not to the host.
+  const factHost =
+    task.delegateFacts && delegatedTo && ctx.hosts.has(delegatedTo) ? ctx.hosts.get(delegatedTo)! : hs;
+  const newFacts = result.ansible_facts as Vars | undefined;
+  if (newFacts && status !== 'failed' && status !== 'skipped') {
+    if (isAction(task, 'set_fact')) Object.assign(factHost.setFacts, newFacts);
+    else if (isAction(task, 'include_vars')) Object.assign(factHost.includeVars, newFacts);
+    else Object.assign(factHost.facts, newFacts);
   }
   ctx.cb.hostResult({
     host: hostName,
@@ -481,7 +487,7 @@ export async function executeTask(
     ignored,
     diff,
     noLog,
-    verboseAlways: task.action === 'debug' || task.action.endsWith('.debug'),
+    verboseAlways: result._ansible_verbose_always === true,
   });
   // Recap arithmetic as Ansible counts it: ok includes changed and ignored failures.
   const c = hs.counts;
@@ -492,6 +498,7 @@ export async function executeTask(
     if (ignored) {
       c.ok++;
       c.ignored++;
+      if (result.changed === true) c.changed++;
     } else if (!opts.rescuable) c.failed++;
   }
   if (status === 'unreachable') {

@@ -3,14 +3,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Fact, FactRequests, PutStep, StepOutput } from '../core/module.js';
 import { quote, sh } from '../core/sh.js';
-import type { Connection } from '../transport/types.js';
 
 /** Something that can run a command on a host (a connection, with become applied). */
 export type Runner = (cmd: string, stdin?: string | Buffer) => Promise<StepOutput>;
-
-export function runnerFor(conn: Connection, wrap: (cmd: string) => string, env: string): Runner {
-  return (cmd, stdin) => conn.run(wrap(env + cmd), { stdin });
-}
 
 /**
  * Run every fact command in one script, each in its own subshell with stdin closed, and split the output

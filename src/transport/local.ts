@@ -13,7 +13,7 @@ export class LocalConnection implements Connection {
 
   run(cmd: string, opts: RunOptions = {}): Promise<StepOutput> {
     const become = opts.become;
-    this.debug?.(`<${this.host}> EXEC /bin/sh -c ${cmd}`);
+    this.debug?.(`<${this.host}> EXEC /bin/sh -c ${opts.noLog ? '(command hidden: no_log)' : cmd}`);
     return new Promise((resolve, reject) => {
       const stdio: ['pipe', 'pipe', 'pipe'] = ['pipe', 'pipe', 'pipe'];
       // -q quiet, -f flush at once, -e the command's exit code, -c the command; no typescript file.

@@ -378,7 +378,7 @@ export class SshConnection implements Connection {
 
   async run(cmd: string, opts: RunOptions = {}): Promise<StepOutput> {
     const client = await this.ready();
-    this.debug(`SSH: EXEC ${cmd}`);
+    this.debug(`SSH: EXEC ${opts.noLog ? '(command hidden: no_log)' : cmd}`);
     try {
       return await this.exec(client, cmd, opts);
     } catch (e) {

@@ -11,6 +11,8 @@ export interface RunOptions {
    * prompt, holds stdin back until the escalation succeeded, and strips the escalation's output.
    */
   become?: BecomeHandshake;
+  /** The command carries no_log data: -vvv shows that a command ran, not its text. */
+  noLog?: boolean;
 }
 
 export interface Connection {

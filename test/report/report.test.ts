@@ -129,7 +129,7 @@ describe('HTML run report in headless Chromium', () => {
       db1: ['include_tasks:ok', 'debug:ok', 'restart app:changed'],
     });
 
-    expect(dom).toContain('<span class="d-head">--- /etc/app.conf</span>');
+    expect(dom).toContain('<span class="d-head">--- before: /etc/app.conf</span>');
     expect(dom).toContain('<span class="d-del">-listen 80</span><span class="d-add">+listen 8080</span>');
     expect(dom).toContain(
       'Failed to connect to the host via ssh: ssh: connect to host 127.0.0.1 port 1: Connection refused',

@@ -35,8 +35,8 @@ web2 | SUCCESS => {
     "changed": false,
     "ping": "pong"
 }
---- /etc/app.conf
-+++ /etc/app.conf
+--- before: /etc/app.conf
++++ after: /etc/app.conf
 @@ -1,2 +1,2 @@
 -listen 80
 +listen 8080

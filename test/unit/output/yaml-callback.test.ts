@@ -32,8 +32,8 @@ ok: [web2] => changed=false
   ping: pong
 
 TASK [web : render config] *****************************************************
---- /etc/app.conf
-+++ /etc/app.conf
+--- before: /etc/app.conf
++++ after: /etc/app.conf
 @@ -1,2 +1,2 @@
 -listen 80
 +listen 8080
@@ -140,7 +140,7 @@ describe('YamlCallback', () => {
   it('leaves the diff out without --diff', () => {
     expect(run(0, false).out).not.toContain('+listen 8080');
     expect(run(0, true).out).toContain(
-      '--- /etc/app.conf\n+++ /etc/app.conf\n@@ -1,2 +1,2 @@\n-listen 80\n+listen 8080\n workers 2\n\nchanged: [web1]\n',
+      '--- before: /etc/app.conf\n+++ after: /etc/app.conf\n@@ -1,2 +1,2 @@\n-listen 80\n+listen 8080\n workers 2\n\nchanged: [web1]\n',
     );
   });
 

@@ -29,7 +29,12 @@ export interface Outcome {
 
 /** A task title as the banner shows it. */
 export function taskTitle(task: Task, ctx: PlayContext): string {
-  let name = task.name ?? task.action.replace(/^ansible\.(builtin|posix)\./, '');
+  const action = task.action.replace(/^ansible\.(builtin|posix)\./, '');
+  let name = task.name ?? action;
+  // An unnamed include_role is shown with the role it includes, as Ansible does.
+  if (task.name === undefined && action === 'include_role' && typeof task.args.name === 'string') {
+    return `include_role : ${task.args.name}`;
+  }
   if (name.includes('{{')) {
     try {
       name = String(
@@ -241,6 +246,8 @@ async function runModule(
   const plan = await def.plan(p as never, facts as never, pctx);
   if (plan.failed) return { result: { changed: false, ...plan.result, failed: true } };
   if (plan.skipped) return { result: { changed: false, ...plan.result, skipped: true } };
+  if (plan.result?.add_host !== undefined || plan.result?.add_group !== undefined)
+    return { result: applyInventoryChange(task, hs.name, { ...plan.result, changed: plan.changed }, ctx) };
   if (check || plan.steps.length === 0) {
     if (check && plan.effects) {
       for (const k of ['packages', 'files', 'services'] as const)
@@ -301,6 +308,19 @@ async function runWithControls(
     onRetry(retries - attempt + 1);
     await sleep(delay * 1000);
   }
+}
+
+/** add_host / group_by: the strategy, not the module, changes the inventory (as in Ansible). */
+function applyInventoryChange(task: Task, host: string, r: ModuleResult, ctx: PlayContext): ModuleResult {
+  if (isAction(task, 'add_host') && r.add_host && typeof r.add_host === 'object') {
+    const a = r.add_host as { host_name: string; groups: string[]; host_vars: Vars };
+    r.changed = ctx.inventory.addHost(a.host_name, a.groups, a.host_vars);
+    ctx.inventoryChanged?.();
+  } else if (isAction(task, 'group_by') && typeof r.add_group === 'string') {
+    ctx.inventory.addGroup(r.add_group, { parents: r.parent_groups as string[], host });
+    ctx.inventoryChanged?.();
+  }
+  return r;
 }
 
 /** An action by its short or ansible.builtin name. */

@@ -2,6 +2,7 @@
 import { readLocalText } from '../core/read.js';
 import { dirname, resolve } from 'node:path';
 import { closest, TsibleError, type SourcePos } from '../core/errors.js';
+import { parseFreeForm } from '../core/params.js';
 import { itemPos, keyPos, loadYaml, posOf } from '../core/yaml.js';
 import type { Vars } from '../core/types.js';
 import { BLOCK_KEYWORDS, isWithLoop, PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
@@ -196,6 +197,11 @@ function parseTaskOrBlock(raw: Record<string, unknown>, scope: Scope, pos: Sourc
   const task = parseTask(raw, scope, pos);
   const bare = task.action.replace(/^ansible\.builtin\./, '');
   if (bare === 'import_tasks') return expandImport(task, raw, scope, pos);
+  if ((bare === 'import_role' || bare === 'include_role') && typeof task.args._raw_params === 'string') {
+    // `import_role: name=web tasks_from=x` is the k=v form of the same arguments.
+    const { _raw_params: text, ...rest } = task.args;
+    task.args = { ...parseFreeForm({ name: bare, params: {} }, String(text), { module: bare, pos }), ...rest };
+  }
   if (bare === 'import_role') {
     if (!scope.roles) throw err('import_role is not allowed here', pos);
     if (task.loop)
@@ -396,6 +402,22 @@ function expandImport(task: Task, raw: Record<string, unknown>, scope: Scope, po
   return parseTaskList(list, inner, 'import_tasks');
 }
 
+/** Tags of an import_playbook reach every task of the imported plays. */
+function addTags(nodes: TaskNode[], tags: string[]): void {
+  for (const n of nodes) {
+    n.tags = [...tags, ...n.tags];
+    if (n.kind === 'block') addTags([...n.block, ...n.rescue, ...n.always], tags);
+  }
+}
+
+/** `when` of an import_playbook is a condition on every task of the imported plays. */
+function addWhen(nodes: TaskNode[], when: unknown[]): void {
+  for (const n of nodes) {
+    n.when = [...when, ...n.when];
+    if (n.kind === 'block') addWhen([...n.block, ...n.rescue, ...n.always], when);
+  }
+}
+
 export interface LoadOptions {
   isAction: (name: string) => boolean;
   /** roles_path entries (config and TSIBLE_ROLES_PATH/ANSIBLE_ROLES_PATH). */
@@ -422,7 +444,21 @@ export function loadPlaybook(path: string, opts: LoadOptions, importing: string[
       const sub = resolve(dirname(file), imp);
       if (importing.includes(sub))
         throw err(`import_playbook cycle: ${[...importing, sub].join(' -> ')}`, pos);
-      plays.push(...loadPlaybook(sub, opts, [...importing, file]).plays);
+      const extra = raw.vars;
+      if (extra !== undefined && extra !== null && !isDict(extra))
+        throw err(`'vars' of import_playbook must be a mapping`, keyPos(raw, 'vars') ?? pos);
+      const when = raw.when;
+      const tags = 'tags' in raw ? tagList(raw.tags, keyPos(raw, 'tags')) : [];
+      for (const play of loadPlaybook(sub, opts, [...importing, file]).plays) {
+        // Vars given to import_playbook beat the imported plays' own vars (ansible-core 2.14).
+        if (extra) play.vars = { ...play.vars, ...extra };
+        if (tags.length > 0) {
+          play.tags = [...tags, ...play.tags];
+          addTags([...play.preTasks, ...play.tasks, ...play.postTasks], tags);
+        }
+        if (when !== undefined && when !== null) addWhen([...play.preTasks, ...play.tasks, ...play.postTasks], asList(when));
+        plays.push(play);
+      }
       return;
     }
     plays.push(parsePlay(raw, file, pos, opts));

@@ -117,7 +117,7 @@ function iniValue(v: unknown): string {
 }
 
 function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./~-]*$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'`;
+  return /^[A-Za-z0-9_@%+=:,./-]*$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'`;
 }
 
 /** A starting config file: every setting tsible acts on, with its description and default. */
@@ -129,7 +129,8 @@ function init(o: { format?: string; disabled?: boolean }): string {
       .map((d) => {
         const name = d.env[0] ?? `ANSIBLE_${d.ini[0]!.key.toUpperCase()}`;
         const dflt = d.type === 'pathspec' ? (d.default as string[]).join(':') : iniValue(d.default);
-        return `# (${TYPE_NAMES[d.type]}) ${d.description}\n${o.disabled ? '#' : ''}${name}=${shellQuote(dflt)}\n`;
+        const off = o.disabled || d.default === null ? '#' : '';
+        return `# (${TYPE_NAMES[d.type]}) ${d.description}\n${off}${name}=${shellQuote(dflt)}\n`;
       })
       .join('\n');
   }
@@ -149,7 +150,9 @@ function init(o: { format?: string; disabled?: boolean }): string {
     out.push(`[${section}]`);
     for (const d of sections.get(section) ?? []) {
       const dflt = d.type === 'pathspec' ? (d.default as string[]).join(':') : iniValue(d.default);
-      out.push(`# (${TYPE_NAMES[d.type]}) ${d.description}`, `${prefix}${d.ini[0]!.key}=${dflt}`, '');
+      // A setting with no default stays commented out: an empty value is not the same as unset.
+      const off = d.default === null ? ';' : prefix;
+      out.push(`# (${TYPE_NAMES[d.type]}) ${d.description}`, `${off}${d.ini[0]!.key}=${dflt}`, '');
     }
   }
   return out.join('\n');

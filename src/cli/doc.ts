@@ -1,9 +1,11 @@
 // tsible-doc: module documentation from the modules' own definitions (parameters, examples, return values),
 // in ansible-doc's layouts: the page, the snippet (-s), the list (-l) and JSON (--json).
 import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
 import { lookupModule } from '../../modules/index.js';
+import { libraryDirs } from '../../modules/library.js';
 import { closest, EXIT } from '../core/errors.js';
-import { moduleEntries, type ModuleEntry } from '../docs/module-info.js';
+import { libraryEntries, moduleEntries, withLibrary, type ModuleEntry } from '../docs/module-info.js';
 import { moduleJson, moduleList, moduleSnippet, moduleText } from '../docs/module-text.js';
 import { packageVersion } from '../docs/package-info.js';
 import { pyJsonIndent } from '../output/pyjson.js';
@@ -13,12 +15,15 @@ interface Options {
   snippet?: boolean;
   json?: boolean;
   type?: string;
+  playbookDir?: string;
 }
 
 const ALIASES: Record<string, string> = { '--list_files': '--list-files' };
 
-/** A module by any name the registry accepts, as an entry named the way the user wrote it. */
-function find(name: string): ModuleEntry | undefined {
+/** A module by any name the registry accepts (or a library module), named the way the user wrote it. */
+function find(name: string, library: ModuleEntry[]): ModuleEntry | undefined {
+  const lib = library.find((e) => [e.name, `local.${e.name}`, `ansible.legacy.${e.name}`].includes(name));
+  if (lib) return { ...lib, name };
   const def = lookupModule(name);
   if (!def) return undefined;
   const short = name.split('.').pop()!;
@@ -39,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
         .choices(['module'])
         .default('module'),
     )
+    .option('--playbook-dir <dir>', "also document the custom modules of this project's library/ directories")
     .option('-v, --verbose', 'more output (accepted for compatibility)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -50,13 +56,23 @@ export async function main(argv: string[]): Promise<number> {
   }
   const o = program.opts<Options>();
   const names = program.args;
+  let library: ModuleEntry[] = [];
+  if (o.playbookDir !== undefined) {
+    try {
+      library = await libraryEntries(libraryDirs(resolve(o.playbookDir)));
+    } catch (e) {
+      process.stderr.write(`ERROR! ${(e as Error).message}\n`);
+      return EXIT.error;
+    }
+  }
+  const all = withLibrary(moduleEntries(), library);
   if (o.list && o.snippet) {
     process.stderr.write('ERROR! -l/--list and -s/--snippet cannot be used together\n');
     return EXIT.options;
   }
 
   if (o.list) {
-    const entries = moduleEntries().filter(
+    const entries = all.filter(
       (e) => names.length === 0 || names.some((n) => e.name.includes(n) || 'ansible.builtin'.startsWith(n)),
     );
     if (o.json) {
@@ -71,11 +87,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write('ERROR! Missing name(s), incorrect options passed for detailed documentation.\n');
     return EXIT.options;
   }
-  const known = moduleEntries().map((e) => e.name);
+  const known = all.map((e) => e.name);
   const found: ModuleEntry[] = [];
   let missing = 0;
   for (const name of names) {
-    const entry = find(name);
+    const entry = find(name, library);
     if (entry) {
       found.push(entry);
       continue;

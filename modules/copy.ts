@@ -1,11 +1,11 @@
 // copy: put a controller file, a directory tree or inline content on the host, with mode and owner.
 import { statSync } from 'node:fs';
 import { readLocalFile } from '../src/core/read.js';
-import { basename } from 'node:path';
+import { basename, posix } from 'node:path';
 import { defineModule, type Plan, type PlanContext } from '../src/core/module.js';
 import { dirTree, type DirTree } from '../src/facts/dir-tree.js';
 import { fileStat, type StatInfo } from '../src/facts/file-stat.js';
-import { planDirCopy, walkLocal } from './_shared/dir-copy.js';
+import { planDirCopy, walkLocal, type LocalTree } from './_shared/dir-copy.js';
 import { unused } from './_shared/facts.js';
 import { fileCommonParams } from './_shared/file-params.js';
 import { parseMode, type ModeSpec } from './_shared/mode.js';
@@ -136,8 +136,13 @@ export const copy = defineModule({
     const single = singleFileFacts(p.dest, srcBase || undefined, ctx);
     return {
       ...single,
-      tree: source.kind === 'dir' ? dirTree(treeRoot(p.src ?? '', p.dest)) : unused<DirTree>(),
+      // With remote_src the source may turn out to be a directory: both trees are read (cheap for a file).
+      tree:
+        source.kind === 'dir' || source.kind === 'remote'
+          ? dirTree(treeRoot(p.src ?? '', p.dest))
+          : unused<DirTree>(),
       srcStat: source.kind === 'remote' ? fileStat([source.path], { follow: true }) : unused<StatInfo[]>(),
+      srcTree: source.kind === 'remote' ? dirTree(source.path) : unused<DirTree>(),
     };
   },
   plan(p, f, ctx): Plan {
@@ -158,6 +163,24 @@ export const copy = defineModule({
       validate: p.validate,
       follow: p.follow,
     };
+    // A recursive copy, of a controller tree or (remote_src) of one on the host.
+    const dirCopy = (root: string, srcLabel: string, local: LocalTree, tree: DirTree) =>
+      planDirCopy(
+        {
+          root,
+          dest: p.dest,
+          srcLabel,
+          local,
+          mode,
+          dirMode,
+          owner: p.owner,
+          group: p.group,
+          force: p.force,
+          backup: p.backup,
+          validate: p.validate,
+        },
+        tree,
+      );
     switch (source.kind) {
       case 'missing':
         return failed(source.msg);
@@ -191,8 +214,15 @@ export const copy = defineModule({
       case 'remote': {
         const s = f.srcStat?.[0];
         if (!s?.exists) return failed(`Source ${source.path} not found`);
-        if (s.type === 'directory')
-          return failed('remote_src with a directory source is not supported by tsible');
+        if (s.type === 'directory') {
+          if (!f.tree || !f.srcTree?.exists) return failed(`Source ${source.path} not readable`);
+          return dirCopy(
+            treeRoot(source.path, p.dest),
+            source.path,
+            remoteTree(source.path, f.srcTree),
+            f.tree,
+          );
+        }
         if (s.checksum === undefined) return failed(`Source ${source.path} not readable`);
         const preserveFrom = s.mode === undefined ? undefined : parseInt(s.mode, 8);
         return planSingleFile(
@@ -210,26 +240,32 @@ export const copy = defineModule({
       }
       case 'dir': {
         if (!f.tree) return failed('internal: no tree fact for a directory copy');
-        return planDirCopy(
-          {
-            root: treeRoot(p.src ?? '', p.dest),
-            dest: p.dest,
-            srcLabel: source.path,
-            local: walkLocal(source.path),
-            mode,
-            dirMode,
-            owner: p.owner,
-            group: p.group,
-            force: p.force,
-            backup: p.backup,
-            validate: p.validate,
-          },
-          f.tree,
-        );
+        return dirCopy(treeRoot(p.src ?? '', p.dest), source.path, walkLocal(source.path), f.tree);
       }
     }
   },
 });
+
+/** A directory on the host as the tree a recursive copy walks (files keep their bytes on the host). */
+function remoteTree(src: string, tree: DirTree): LocalTree {
+  const out: LocalTree = { dirs: [], files: [] };
+  const entries = [...tree.entries.values()]
+    .filter((e) => e.rel !== '')
+    .sort((a, b) => (a.rel < b.rel ? -1 : 1));
+  for (const e of entries) {
+    const abs = posix.join(src, e.rel);
+    if (e.type === 'directory') out.dirs.push(e.rel);
+    else if (e.type === 'file' && e.sha1 !== undefined) {
+      out.files.push({
+        rel: e.rel,
+        abs,
+        mode: parseInt(e.mode, 8),
+        remote: { path: abs, sha1: e.sha1, size: e.size },
+      });
+    }
+  }
+  return out;
+}
 
 function failed(msg: string): Plan {
   return { changed: false, steps: [], failed: true, result: { msg } };

@@ -6,13 +6,14 @@ import type { Plan, Step } from '../../src/core/module.js';
 import { sh } from '../../src/core/sh.js';
 import type { DirTree } from '../../src/facts/dir-tree.js';
 import { attrSteps, type FileNow } from './file-attrs.js';
-import { planWrite } from './file-write.js';
+import { planWrite, type RemoteSource } from './file-write.js';
 import { resolveMode, type ModeSpec } from './mode.js';
 
 export interface LocalTree {
   /** Relative directory paths below the root (not the root itself), parents first. */
   dirs: string[];
-  files: { rel: string; abs: string; mode: number }[];
+  /** `remote`: the file is on the host already (copy remote_src), its bytes never travel. */
+  files: { rel: string; abs: string; mode: number; remote?: RemoteSource }[];
 }
 
 /** Walk a controller directory. Symlinks are followed (copied as what they point to). */
@@ -94,7 +95,7 @@ export function planDirCopy(req: DirCopyRequest, tree: DirTree): Plan {
       : { exists: false };
     const w = planWrite({
       dest: abs(file.rel),
-      content: readLocalFile(file.abs),
+      content: file.remote ?? readLocalFile(file.abs),
       now,
       attrs: { mode: req.mode, owner: req.owner, group: req.group, preserveFrom: file.mode },
       force: req.force,

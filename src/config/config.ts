@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'ini';
+import { envNames, findSetting } from './keys.js';
 
 export interface ConfigFile {
   path?: string;
@@ -42,9 +43,10 @@ export function setting(
   key: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
-  const name = key.toUpperCase();
-  const fromEnv = env[`TSIBLE_${name}`] ?? env[`ANSIBLE_${name}`];
-  if (fromEnv !== undefined) return fromEnv;
+  // Ansible's own variable names (ANSIBLE_DIFF_ALWAYS, ANSIBLE_HOST_KEY_CHECKING…) and their TSIBLE_ twins.
+  const def = findSetting(section, key);
+  const names = def ? envNames(def) : [`TSIBLE_${key.toUpperCase()}`, `ANSIBLE_${key.toUpperCase()}`];
+  for (const n of names) if (env[n] !== undefined) return env[n];
   const v = cfg.data[section]?.[key];
   return v === undefined ? undefined : String(v).trim();
 }

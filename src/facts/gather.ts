@@ -69,7 +69,14 @@ const FAMILY: Record<string, string> = {
   alpine: 'Alpine',
 };
 
-const PKG: Record<string, string> = { 'apt-get': 'apt', dnf: 'dnf', yum: 'yum', zypper: 'zypper', apk: 'apk', pacman: 'pacman' };
+const PKG: Record<string, string> = {
+  'apt-get': 'apt',
+  dnf: 'dnf',
+  yum: 'yum',
+  zypper: 'zypper',
+  apk: 'apk',
+  pacman: 'pacman',
+};
 
 function prefixToNetmask(prefix: number): string {
   const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
@@ -125,7 +132,8 @@ export function parseFacts(out: string): Record<string, unknown> {
 
   const os = kv(get('os_release'));
   const id = (os.ID ?? '').toLowerCase();
-  const distribution = id === 'debian' ? 'Debian' : id === 'ubuntu' ? 'Ubuntu' : (os.NAME ?? 'Unknown').split(' ')[0]!;
+  const distribution =
+    id === 'debian' ? 'Debian' : id === 'ubuntu' ? 'Ubuntu' : (os.NAME ?? 'Unknown').split(' ')[0]!;
   f.distribution = distribution;
   f.os_family = FAMILY[id] ?? (os.ID_LIKE && FAMILY[os.ID_LIKE.split(' ')[0]!.toLowerCase()]) ?? distribution;
   let version = os.VERSION_ID ?? '';
@@ -163,7 +171,9 @@ export function parseFacts(out: string): Record<string, unknown> {
   f.processor_count = Math.max(1, Math.round(vcpus / Math.max(1, cores)));
   f.processor_nproc = Number(get('nproc')) || vcpus;
   const model = /:\s*(.*)$/.exec(cpu.find((l) => l.startsWith('model name')) ?? '')?.[1];
-  f.processor = model ? Array.from({ length: vcpus }, (_, i) => [String(i), 'GenuineIntel', model]).flat() : [];
+  f.processor = model
+    ? Array.from({ length: vcpus }, (_, i) => [String(i), 'GenuineIntel', model]).flat()
+    : [];
 
   const mem: Record<string, number> = {};
   for (const l of get('meminfo').split('\n')) {
@@ -175,8 +185,16 @@ export function parseFacts(out: string): Record<string, unknown> {
   f.swaptotal_mb = mem.SwapTotal ?? 0;
   f.swapfree_mb = mem.SwapFree ?? 0;
   f.memory_mb = {
-    real: { total: mem.MemTotal ?? 0, free: mem.MemFree ?? 0, used: (mem.MemTotal ?? 0) - (mem.MemFree ?? 0) },
-    swap: { total: mem.SwapTotal ?? 0, free: mem.SwapFree ?? 0, used: (mem.SwapTotal ?? 0) - (mem.SwapFree ?? 0) },
+    real: {
+      total: mem.MemTotal ?? 0,
+      free: mem.MemFree ?? 0,
+      used: (mem.MemTotal ?? 0) - (mem.MemFree ?? 0),
+    },
+    swap: {
+      total: mem.SwapTotal ?? 0,
+      free: mem.SwapFree ?? 0,
+      used: (mem.SwapTotal ?? 0) - (mem.SwapFree ?? 0),
+    },
     nocache: { free: mem.MemAvailable ?? 0, used: (mem.MemTotal ?? 0) - (mem.MemAvailable ?? 0) },
   };
 
@@ -242,7 +260,13 @@ export function parseFacts(out: string): Record<string, unknown> {
     const prefix = Number(pfx);
     const info = ifaces.get(dev!) ?? { device: dev, active: true };
     if (!info.ipv4)
-      info.ipv4 = { address: addr, netmask: prefixToNetmask(prefix), network: network(addr!, prefix), prefix: pfx, broadcast: brd ?? '' };
+      info.ipv4 = {
+        address: addr,
+        netmask: prefixToNetmask(prefix),
+        network: network(addr!, prefix),
+        prefix: pfx,
+        broadcast: brd ?? '',
+      };
     ifaces.set(dev!, info);
     if (!addr!.startsWith('127.')) all4.push(addr!);
   }
@@ -271,7 +295,11 @@ export function parseFacts(out: string): Record<string, unknown> {
   for (const l of get('mounts').split('\n')) {
     const [device, mount, fstype, options] = l.split(' ');
     if (!device || !mount || !fstype) continue;
-    if (/^(proc|sysfs|devpts|cgroup2?|mqueue|debugfs|tracefs|securityfs|pstore|bpf|autofs|configfs|fusectl|hugetlbfs|binfmt_misc|nsfs)$/.test(fstype))
+    if (
+      /^(proc|sysfs|devpts|cgroup2?|mqueue|debugfs|tracefs|securityfs|pstore|bpf|autofs|configfs|fusectl|hugetlbfs|binfmt_misc|nsfs)$/.test(
+        fstype,
+      )
+    )
       continue;
     mounts.push({ device, mount: mount.replace(/\\040/g, ' '), fstype, options });
   }
@@ -327,7 +355,8 @@ export function filterSubset(facts: Record<string, unknown>, subset: string[]): 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(facts)) {
     const isMin = MIN_KEYS.has(k);
-    const isNet = !isMin && (['interfaces', 'all_ipv4_addresses', 'default_ipv4'].includes(k) || typeof v === 'object');
+    const isNet =
+      !isMin && (['interfaces', 'all_ipv4_addresses', 'default_ipv4'].includes(k) || typeof v === 'object');
     if (isMin && !want.includes('!min')) out[k] = v;
     else if (isNet && want.includes('network')) out[k] = v;
     else if (!isMin && !isNet && want.includes('hardware')) out[k] = v;

@@ -26,30 +26,9 @@ export interface RunRequest {
   cb: Callback;
 }
 
-function factVars(facts: Vars): Vars {
+function factVars(facts: Vars, plain?: Set<string>): Vars {
   const out: Vars = { ansible_facts: facts };
-  for (const [k, v] of Object.entries(facts)) out[k === 'local' ? 'ansible_local' : `ansible_${k}`] = v;
-  return out;
-}
-
-/** Compute play batches from `serial` (int, "N%", or a list whose last value repeats). */
-export function batches(hosts: string[], serial: unknown): string[][] {
-  if (serial === undefined || serial === null || serial === 0 || serial === '0') return [hosts];
-  const specs = Array.isArray(serial) ? serial : [serial];
-  const size = (s: unknown): number => {
-    const str = String(s).trim();
-    if (str.endsWith('%')) return Math.max(1, Math.floor((Number(str.slice(0, -1)) / 100) * hosts.length));
-    return Math.max(1, Number(str) || hosts.length);
-  };
-  const out: string[][] = [];
-  let i = 0;
-  let k = 0;
-  while (i < hosts.length) {
-    const n = size(specs[Math.min(k, specs.length - 1)]);
-    out.push(hosts.slice(i, i + n));
-    i += n;
-    k++;
-  }
+  for (const [k, v] of Object.entries(facts)) out[plain?.has(k) ? k : `ansible_${k}`] = v;
   return out;
 }
 
@@ -128,10 +107,9 @@ export class Run {
     );
     let hosts = this.inventory.resolve(pattern.join(','));
     if (this.req.cfg.limit) hosts = this.inventory.limit(hosts, this.req.cfg.limit);
-    return hosts.filter((h) => {
-      const hs = this.hosts.get(h);
-      return !hs || (!hs.failed && !hs.unreachable);
-    });
+    // Hosts that failed earlier stay in the play's host list and batches (as in ansible-core); the strategy
+    // leaves them out.
+    return hosts;
   }
 
   /**
@@ -197,7 +175,12 @@ export class Run {
       }
     }
     if (this.interrupted) return EXIT.interrupted;
-    const touched = new Map([...this.hosts].map(([k, v]) => [k, v.counts]));
+    // The recap lists the hosts something happened to (a host of a play that never got a task is not there).
+    const touched = new Map(
+      [...this.hosts]
+        .filter(([, v]) => Object.values(v.counts).some((n) => n > 0))
+        .map(([k, v]) => [k, v.counts]),
+    );
     cb.recap(touched);
     cb.close();
     for (const p of [...[...this.hosts.values()].map((h) => h.conn), ...this.delegateConns.values()]) {
@@ -205,7 +188,8 @@ export class Run {
     }
     const states = [...this.hosts.values()];
     if (states.some((s) => s.counts.unreachable > 0)) return EXIT.unreachable;
-    if (states.some((s) => s.counts.failed > 0) || aborted) return EXIT.failedHosts;
+    // A host whose errors a meta: clear_host_errors cleared no longer fails the run (ansible-core 2.14).
+    if (states.some((s) => s.failed) || aborted) return EXIT.failedHosts;
     return EXIT.ok;
   }
 
@@ -214,7 +198,7 @@ export class Run {
     const inv = this.inventory;
     const invVars = new Map<string, Vars>();
     const varsFiles = new Map<string, Vars>();
-    const groups = inv.groupsMap();
+    let groups = inv.groupsMap();
     const hostvarsCache = new Map<string, Vars>();
     const rawVars = (host: string, nodeVars?: Vars, role?: RoleInfo): Vars => {
       let iv = invVars.get(host);
@@ -250,7 +234,7 @@ export class Run {
       if (!vf) {
         vf = this.loadVarsFiles(play, {
           ...iv,
-          ...factVars(hs.facts),
+          ...factVars(hs.facts, hs.plainFacts),
           ...play.vars,
           ...cfg.extraVars,
           ...magic,
@@ -259,10 +243,13 @@ export class Run {
       }
       // Ansible's precedence, lowest first (levels as numbered in the reference, §3).
       return {
+        // -c/--connection and the play's `connection:` are below every variable (ansible_connection wins).
+        ...(cfg.connection ? { ansible_connection: cfg.connection } : {}),
+        ...(play.kw.connection ? { ansible_connection: play.kw.connection } : {}),
         ...play.roleDefaults, // 2: every role's defaults are visible play-wide
         ...role?.defaults,
         ...iv, // 3-10: inventory and group_vars/host_vars
-        ...factVars(hs.facts), // 11
+        ...factVars(hs.facts, hs.plainFacts), // 11
         ...play.vars, // 12
         ...vf, // 14
         ...play.roleVars, // 15: role vars leak play-wide (private_role_vars=False)
@@ -312,46 +299,19 @@ export class Run {
         return rawVars(h, nv, role);
       },
       warn: (m) => this.warn(m),
+      inventoryChanged: () => {
+        groups = inv.groupsMap();
+        invVars.clear();
+        hostvarsCache.clear();
+      },
       aborted: false,
       delegateConns: this.delegateConns,
     };
-    const runner = new PlayRunner(ctx);
-    const isAction = isKnownAction;
     const gather =
       play.gatherFacts === undefined || play.gatherFacts === null
         ? true
         : truthy(this.templar.render(play.gatherFacts, {}));
-    const allBatches = batches(
-      hosts,
-      play.serial === undefined
-        ? undefined
-        : this.templar.render(play.serial, this.templar.lazyVars({ ...play.vars, ...cfg.extraVars })),
-    );
-    for (const [bi, batch] of allBatches.entries()) {
-      if (bi > 0)
-        cb.playStart(play.name, { path: `${play.file}:${play.pos.line ?? 0}`, hosts: batch, at: Date.now() });
-      ctx.batch = batch;
-      const live = (): string[] => batch.filter((h) => this.state(h).active);
-      if (gather) await runner.gatherFacts(live());
-      for (const section of [play.preTasks, play.tasks, play.postTasks]) {
-        if (ctx.aborted) break;
-        await runner.runNodes(section, live(), { rescuable: false, isAction });
-        if (ctx.aborted) break;
-        const flushable = batch.filter((h) => {
-          const hs = this.state(h);
-          return !hs.unreachable && !hs.ended && (!hs.failed || cfg.forceHandlers || play.forceHandlers);
-        });
-        await runner.flushHandlers(flushable);
-        if (live().length === 0) break;
-      }
-      if (ctx.aborted) {
-        cb.noMoreHosts();
-        return true;
-      }
-      // Every host of the batch failed: Ansible stops the whole playbook here (without a banner).
-      if (batch.every((h) => this.state(h).failed || this.state(h).unreachable)) return true;
-    }
-    return false;
+    return new PlayRunner(ctx).runPlay(gather);
   }
 
   private loadVarsFiles(play: Play, ctxVars: Vars): Vars {

@@ -3,12 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import type { BecomeSpec, Vars } from '../core/types.js';
-import { wrapBecome, type Wrapped } from '../transport/become.js';
+import type { Wrapped } from '../transport/become.js';
 import type { KeyCheck } from '../transport/known-hosts.js';
 import { LocalConnection } from '../transport/local.js';
 import type { Secrets } from '../transport/secrets.js';
 import {
   defaultConfigFiles,
+  defaultKeyFiles,
   expandTokens,
   parseJumpList,
   parseSshArgs,
@@ -16,7 +17,7 @@ import {
   type SshHostConfig,
   type SshSetting,
 } from '../transport/ssh-config.js';
-import { defaultKeyFiles, SshConnection, type SshHop, type SshOptions } from '../transport/ssh.js';
+import type { SshHop, SshOptions } from '../transport/ssh.js';
 import type { Connection, DebugLog } from '../transport/types.js';
 
 export interface ConnectDefaults {
@@ -250,30 +251,47 @@ export function sshOptionsFor(name: string, vars: Vars, d: ConnectDefaults): Ssh
   return opts;
 }
 
+/**
+ * connectionInfo results per run (per defaults object): the executor asks for every task, and reading the
+ * ssh_config files each time was the largest controller cost of a converged task.
+ */
+const infoCache = new WeakMap<ConnectDefaults, Map<string, ConnectionInfo>>();
+
 /** The user and kind a host's connection will have (needed for become decisions). */
 export function connectionInfo(vars: Vars, d: ConnectDefaults, name?: string): ConnectionInfo {
   if (isLocal(vars)) return { kind: 'local', user: userInfo().username };
   const host =
     str(vars.ansible_host) ?? str(vars.ansible_ssh_host) ?? name ?? str(vars.inventory_hostname) ?? '';
   const { settings, files } = layers(vars, d);
+  let cache = infoCache.get(d);
+  if (!cache) infoCache.set(d, (cache = new Map()));
+  const key = JSON.stringify([host, settings, files]);
+  const known = cache.get(key);
+  if (known) return known;
   const cfg = resolveSshConfig({ host, settings, files });
-  return { kind: 'ssh', user: cfg.user ?? userInfo().username };
+  const info: ConnectionInfo = { kind: 'ssh', user: cfg.user ?? userInfo().username };
+  cache.set(key, info);
+  return info;
 }
 
 export async function openConnection(name: string, vars: Vars, d: ConnectDefaults): Promise<Connection> {
   if (isLocal(vars)) return new LocalConnection(name, d.debug);
-  return SshConnection.open(sshOptionsFor(name, vars, d));
+  const opts = sshOptionsFor(name, vars, d);
+  // ssh2 (and its crypto) is loaded the first time a host is contacted, not by --version or --syntax-check.
+  const { SshConnection } = await import('../transport/ssh.js');
+  return SshConnection.open(opts);
 }
 
 /** Turns a command and its stdin into what Connection.run takes: the command line and its options. */
 export type CommandWrapper = (cmd: string, stdin?: string | Buffer) => Wrapped;
 
 /**
- * Wrap commands so they run as the become user (nothing to do when that is the connection user). Use it as
- * `const w = wrap(cmd, stdin); conn.run(w.cmd, w.opts)`: the options carry the escalation handshake, so the
- * connection can answer a password prompt and fail fast on a wrong or missing password.
+ * Make commands run as the become user (nothing to do when that is the connection user). Use it as
+ * `const w = wrap(cmd, stdin); conn.run(w.cmd, w.opts)`: the options name the become user, and the connection
+ * applies it: over SSH through one long-lived shell per become user (sudo/su and its password once), locally
+ * by wrapping each command. Either way a wrong or missing password fails fast with a clear message.
  */
 export function becomeWrapper(become: BecomeSpec | undefined, connUser: string): CommandWrapper {
   if (!become || become.user === connUser) return (cmd, stdin) => ({ cmd, opts: { stdin } });
-  return (cmd, stdin) => wrapBecome(become, cmd, stdin);
+  return (cmd, stdin) => ({ cmd, opts: { stdin, becomeAs: become } });
 }

@@ -50,6 +50,8 @@ export interface PlayContext {
   /** Vars of a host for a node, untemplated, in precedence order. */
   rawVars(host: string, nodeVars?: Vars, role?: RoleInfo): Vars;
   warn(msg: string): void;
+  /** add_host / group_by changed the inventory: recompute `groups` and inventory variables. */
+  inventoryChanged?(): void;
   /** Set once the whole run must stop (any_errors_fatal, all hosts failed). */
   aborted: boolean;
   /** Connections to delegate_to targets, shared by the run. */

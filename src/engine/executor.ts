@@ -9,6 +9,7 @@ import type { BecomeSpec, Vars } from '../core/types.js';
 import { lookupModule } from '../../modules/index.js';
 import type { HostResult, Status } from '../output/events.js';
 import type { Task } from '../playbook/model.js';
+import { TemplateFault } from '../template/fault.js';
 import { OMIT } from '../template/templar.js';
 import { UnreachableError } from '../transport/types.js';
 import { becomeWrapper, connectionInfo, openConnection, truthy } from './connect.js';
@@ -57,10 +58,17 @@ function stripOmit(v: unknown): unknown {
   return v;
 }
 
-function errMsg(e: unknown): string {
+/**
+ * A task error as the result's msg: what went wrong (Ansible's wording for an undefined variable), then the
+ * task and the file:line:col it was written at.
+ */
+export function errMsg(e: unknown): string {
   if (e instanceof TsibleError) {
-    const where = e.where();
-    return where ? `${e.message} (${where})` : e.message;
+    let msg = e.message;
+    if (e.cause instanceof TemplateFault && e.cause.undefinedVariable && !msg.startsWith('The conditional'))
+      msg = `The task includes an option with an undefined variable. The error was: ${msg}`;
+    const where = [e.task === undefined ? undefined : `task '${e.task}'`, e.where()].filter(Boolean);
+    return where.length > 0 ? `${msg} (${where.join(', ')})` : msg;
   }
   return e instanceof Error ? e.message : String(e);
 }
@@ -231,9 +239,10 @@ async function runModule(
     const { _raw_params: text, ...rest } = rawArgs;
     rawArgs = { ...parseFreeForm(def, text, { module: task.action, task: title, pos: task.pos }), ...rest };
   }
-  const args = stripOmit(
-    ctx.templar.render(rawArgs, vars, { task: title, pos: task.pos, what: 'args' }),
-  ) as Record<string, unknown>;
+  const args = stripOmit(ctx.templar.render(rawArgs, vars, { task: title, pos: task.pos })) as Record<
+    string,
+    unknown
+  >;
   const p = checkParams(def, args, { module: task.action, task: title, pos: task.pos });
   const check =
     task.kw.check_mode !== undefined ? truthy(ctx.templar.render(task.kw.check_mode, vars)) : ctx.cfg.check;
@@ -307,6 +316,20 @@ async function runWithControls(
     }
     onRetry(retries - attempt + 1);
     await sleep(delay * 1000);
+  }
+}
+
+/**
+ * Facts a module returns: `ansible_x` is stored as `x` (ansible_facts.x, and ansible_x at the top level);
+ * a name without the prefix (package_facts' `packages`) keeps its name at the top level too.
+ */
+function mergeFacts(hs: HostState, facts: Vars): void {
+  for (const [k, v] of Object.entries(facts)) {
+    if (k.startsWith('ansible_') && k !== 'ansible_facts') hs.facts[k.slice('ansible_'.length)] = v;
+    else {
+      hs.facts[k] = v;
+      hs.plainFacts.add(k);
+    }
   }
 }
 
@@ -494,11 +517,12 @@ export async function executeTask(
   if (newFacts && status !== 'failed' && status !== 'skipped') {
     if (isAction(task, 'set_fact')) Object.assign(factHost.setFacts, newFacts);
     else if (isAction(task, 'include_vars')) Object.assign(factHost.includeVars, newFacts);
-    else Object.assign(factHost.facts, newFacts);
+    else mergeFacts(factHost, newFacts);
   }
   ctx.cb.hostResult({
     host: hostName,
-    delegatedTo,
+    // A task delegated to its own host is shown without an arrow, as in Ansible.
+    delegatedTo: delegatedTo === hostName ? undefined : delegatedTo,
     action: task.action,
     startedAt,
     endedAt: Date.now(),

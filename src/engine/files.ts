@@ -6,7 +6,7 @@ import type { Task } from '../playbook/model.js';
 
 /** Candidate paths for src: the role's files|templates dir, the role's tasks dir, then the playbook's. */
 export function searchPaths(
-  kind: 'files' | 'templates',
+  kind: 'files' | 'templates' | 'vars',
   src: string,
   task: Task,
   playbookDir: string,
@@ -22,7 +22,12 @@ export function searchPaths(
   return src.endsWith('/') ? c.map((p) => (p.endsWith('/') ? p : p + '/')) : c;
 }
 
-export function findFile(kind: 'files' | 'templates', src: string, task: Task, playbookDir: string): string {
+export function findFile(
+  kind: 'files' | 'templates' | 'vars',
+  src: string,
+  task: Task,
+  playbookDir: string,
+): string {
   const candidates = searchPaths(kind, src, task, playbookDir);
   const found = candidates.find((p) => existsSync(p));
   if (found) return found;

@@ -1,8 +1,9 @@
 // Turns facts and steps into shell scripts for a host's one connection: all facts in one round trip,
 // files written atomically.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Fact, FactRequests, PutStep, StepOutput } from '../core/module.js';
 import { quote, sh } from '../core/sh.js';
+import { uniqueToken } from '../transport/session.js';
 
 /** Something that can run a command on a host (a connection, with become applied). */
 export type Runner = (cmd: string, stdin?: string | Buffer) => Promise<StepOutput>;
@@ -14,20 +15,24 @@ export type Runner = (cmd: string, stdin?: string | Buffer) => Promise<StepOutpu
 export async function readFacts(run: Runner, facts: FactRequests): Promise<Record<string, unknown>> {
   const entries = Object.entries(facts) as [string, Fact<unknown>][];
   if (entries.length === 0) return {};
-  const boundary = `__TSIBLE_${randomBytes(8).toString('hex')}__`;
+  const boundary = `__TSIBLE_${uniqueToken()}__`;
   // The leading newline before the boundary guarantees it starts a line even when output lacks one.
   const script = entries
     .map(([, f]) => `( ${f.cmd}\n) </dev/null 2>/dev/null; printf '\\n%s %d\\n' ${boundary} $?`)
     .join('\n');
   const res = await run(script);
   const out: Record<string, unknown> = {};
-  let rest = res.stdout;
+  const text = res.stdout;
+  const marker = `\n${boundary} `;
+  let from = 0;
   for (const [key, f] of entries) {
-    const m = new RegExp(`\\n${boundary} (\\d+)\\n`).exec(rest);
-    if (!m) throw new Error(`could not read facts on the host (${key}): ${res.stderr.trim() || 'no output'}`);
-    const stdout = rest.slice(0, m.index);
-    rest = rest.slice(m.index + m[0].length);
-    out[key] = f.parse({ rc: Number(m[1]), stdout, stderr: '' });
+    const at = text.indexOf(marker, from);
+    const nl = at < 0 ? -1 : text.indexOf('\n', at + marker.length);
+    const rc = nl < 0 ? NaN : Number(text.slice(at + marker.length, nl));
+    if (Number.isNaN(rc))
+      throw new Error(`could not read facts on the host (${key}): ${res.stderr.trim() || 'no output'}`);
+    out[key] = f.parse({ rc, stdout: text.slice(from, at), stderr: '' });
+    from = nl + 1;
   }
   return out;
 }

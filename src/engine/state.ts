@@ -8,6 +8,8 @@ import type { Connection } from '../transport/types.js';
 export class HostState {
   /** Gathered facts (ansible_facts, without prefix). */
   facts: Vars = {};
+  /** Fact names a module returned without the ansible_ prefix (shown under that name at the top level). */
+  plainFacts = new Set<string>();
   /** set_fact and register results (precedence level 19). */
   setFacts: Vars = {};
   /** include_vars results (level 18). */

@@ -58,7 +58,10 @@ function checkTask(task: Task): void {
   let args = task.args;
   if (typeof args._raw_params === 'string') {
     const { _raw_params: text, ...rest } = args;
-    args = { ...parseFreeForm(def, String(text)), ...rest };
+    args = {
+      ...parseFreeForm(def, String(text), { module: task.action, task: task.name, pos: task.pos }),
+      ...rest,
+    };
   }
   checkParams(def, args, { module: task.action, task: task.name, pos: task.pos });
 }

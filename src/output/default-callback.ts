@@ -18,23 +18,24 @@ export interface DefaultCallbackOptions {
 const CENSORED =
   "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
+/** What debug shows when it has a msg (Ansible's _DEBUG_ALLOWED_KEYS). */
+const DEBUG_MSG_KEYS = new Set(['msg', 'exception', 'warnings', 'deprecations']);
+/** What debug hides when it shows a var. */
+const DEBUG_VAR_HIDDEN = new Set(['changed', 'failed', 'skipped', 'invocation', 'skip_reason']);
+
 /** Keys never shown in a result dump below -vvv. */
 function cleanResult(
   r: Record<string, unknown>,
   verbosity: number,
   isDebug: boolean,
-  isItem: boolean,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) {
     if (k.startsWith('_ansible_') || k.startsWith('_tsible_')) continue;
+    if (isDebug && ('msg' in r ? !DEBUG_MSG_KEYS.has(k) : DEBUG_VAR_HIDDEN.has(k))) continue;
     // Ansible's displayed copy of a result drops these (TaskResult.clean_copy).
     if (k === 'diff' || k === 'failed' || k === 'skipped') continue;
-    // Item lines show the item and loop var (except debug's pretty dump); the task line never does.
-    if ((k === 'item' || k === 'ansible_loop_var' || k === 'ansible_index_var') && (!isItem || isDebug))
-      continue;
     if (k === 'invocation' && verbosity < 3) continue;
-    if (isDebug && k === 'changed') continue;
     out[k] = v;
   }
   return out;
@@ -85,7 +86,9 @@ export class DefaultCallback implements Callback {
 
   private dump(r: HostResult, indent: boolean): string {
     const res = r.noLog ? { censored: CENSORED, changed: r.result.changed ?? false } : r.result;
-    const clean = cleanResult(res, this.opts.verbosity, r.verboseAlways === true, r.item !== undefined);
+    const isDebug =
+      /(^|\.)debug$/.test(r.action ?? '') || (r.action === undefined && r.verboseAlways === true);
+    const clean = cleanResult(res, this.opts.verbosity, isDebug);
     return indent ? pyJsonIndent(clean) : pyJson(clean);
   }
 
@@ -98,7 +101,8 @@ export class DefaultCallback implements Callback {
         if (l.startsWith('--- ') || l.startsWith('+++ ')) this.line(l);
         else if (l.startsWith('+')) this.line(this.c.green(l));
         else if (l.startsWith('-')) this.line(this.c.red(l));
-        else if (l.startsWith('@@')) this.line(this.c.cyan(l));
+        // Python's difflib leaves out a range's length when it is 1 ("@@ -1,2 +1 @@").
+        else if (l.startsWith('@@')) this.line(this.c.cyan(l.replace(/([-+]\d+),1(?= )/g, '$1')));
         else this.line(l);
       }
       if (!d.skipReason) this.line('');
@@ -112,10 +116,11 @@ export class DefaultCallback implements Callback {
     switch (r.status) {
       case 'ok':
       case 'changed': {
-        if (r.result.results && Array.isArray(r.result.results)) break; // items were printed already
+        // Items were printed already; a censored (no_log) loop still gets its summary line, as in Ansible.
+        if (r.result.results && Array.isArray(r.result.results) && !r.noLog) break;
         const word = r.status === 'ok' ? 'ok' : 'changed';
         const paint = r.status === 'ok' ? this.c.green : this.c.yellow;
-        if (r.verboseAlways) this.line(paint(`${word}: [${host}] => ${this.dump(r, true)}`));
+        if (r.verboseAlways && !r.noLog) this.line(paint(`${word}: [${host}] => ${this.dump(r, true)}`));
         else if (v >= 1) this.line(paint(`${word}: [${host}] => ${this.dump(r, v >= 3)}`));
         else this.line(paint(`${word}: [${host}]`));
         break;
@@ -149,12 +154,9 @@ export class DefaultCallback implements Callback {
       case 'changed': {
         const word = r.status;
         const paint = r.status === 'ok' ? this.c.green : this.c.yellow;
-        if (r.verboseAlways || v >= 1)
-          this.line(
-            paint(
-              `${word}: [${host}] => (item=${label}) => ${this.dump(r, r.verboseAlways === true || v >= 3)}`,
-            ),
-          );
+        const always = r.verboseAlways === true && !r.noLog;
+        if (always || v >= 1)
+          this.line(paint(`${word}: [${host}] => (item=${label}) => ${this.dump(r, always || v >= 3)}`));
         else this.line(paint(`${word}: [${host}] => (item=${label})`));
         break;
       }

@@ -200,7 +200,10 @@ function parseTaskOrBlock(raw: Record<string, unknown>, scope: Scope, pos: Sourc
   if ((bare === 'import_role' || bare === 'include_role') && typeof task.args._raw_params === 'string') {
     // `import_role: name=web tasks_from=x` is the k=v form of the same arguments.
     const { _raw_params: text, ...rest } = task.args;
-    task.args = { ...parseFreeForm({ name: bare, params: {} }, String(text), { module: bare, pos }), ...rest };
+    task.args = {
+      ...parseFreeForm({ name: bare, params: {} }, String(text), { module: bare, pos }),
+      ...rest,
+    };
   }
   if (bare === 'import_role') {
     if (!scope.roles) throw err('import_role is not allowed here', pos);
@@ -456,7 +459,8 @@ export function loadPlaybook(path: string, opts: LoadOptions, importing: string[
           play.tags = [...tags, ...play.tags];
           addTags([...play.preTasks, ...play.tasks, ...play.postTasks], tags);
         }
-        if (when !== undefined && when !== null) addWhen([...play.preTasks, ...play.tasks, ...play.postTasks], asList(when));
+        if (when !== undefined && when !== null)
+          addWhen([...play.preTasks, ...play.tasks, ...play.postTasks], asList(when));
         plays.push(play);
       }
       return;

@@ -36,6 +36,7 @@ export interface LoopSpec {
     label?: unknown;
     pause?: unknown;
     extended?: unknown;
+    extended_allitems?: unknown;
   };
 }
 

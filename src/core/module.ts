@@ -142,8 +142,8 @@ export interface PlanContext {
   readonly hostFacts: Readonly<Record<string, unknown>>;
   /** In check mode: what earlier tasks of this run would have done on this host. */
   readonly pending: Readonly<Required<CheckEffects>>;
-  /** Find a controller file for src: role files/templates dirs, then the playbook's, like Ansible. */
-  findFile(kind: 'files' | 'templates', src: string): string;
+  /** Find a controller file for src: role files/templates/vars dirs, then the playbook's, like Ansible. */
+  findFile(kind: 'files' | 'templates' | 'vars', src: string): string;
   /** Render a template text with the task's variables (for template-like modules). */
   renderTemplate(text: string, path: string, extra?: Record<string, unknown>): string;
   /** Evaluate a Jinja expression with the task's variables (for controller-side actions). */
@@ -153,6 +153,12 @@ export interface PlanContext {
   warn(msg: string): void;
   /** The run's -v count (debug's `verbosity` compares against it); 0 when absent. */
   readonly verbosity?: number;
+  /**
+   * Open the host's connection again if it is down and run `true` on it, within timeoutSec; false when the
+   * host cannot be reached (never throws). For controller modules that wait for a host to come back
+   * (wait_for_connection). Absent when the engine does not offer it.
+   */
+  probeConnection?(timeoutSec: number): Promise<boolean>;
 }
 
 export interface ModuleDoc {

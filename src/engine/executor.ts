@@ -167,6 +167,27 @@ function planContext(
       }),
     evaluate: (expr) => ctx.templar.evaluate(expr, vars, where),
     warn: (m) => ctx.warn(m),
+    // wait_for_connection: try the host's connection, reopening it once with the given timeout.
+    probeConnection: async (timeoutSec) => {
+      for (const fresh of [false, true]) {
+        try {
+          if (fresh || !hs.conn) {
+            const old = hs.conn;
+            hs.conn = openConnection(hs.name, vars, { ...ctx.cfg.connect, timeoutSec });
+            hs.conn.catch(() => undefined);
+            old?.then(
+              (c) => c.close(),
+              () => undefined,
+            );
+          }
+          const conn = await hs.conn;
+          if ((await conn.run('true', { timeoutMs: timeoutSec * 1000 })).rc === 0) return true;
+        } catch {
+          hs.conn = undefined;
+        }
+      }
+      return false;
+    },
   };
 }
 

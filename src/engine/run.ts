@@ -6,6 +6,7 @@ import { EXIT, TsibleError } from '../core/errors.js';
 import type { Vars } from '../core/types.js';
 import { loadYaml } from '../core/yaml.js';
 import { Inventory } from '../inventory/inventory.js';
+import { libraryDirs, loadLibraryModules } from '../../modules/library.js';
 import type { Callback } from '../output/events.js';
 import { loadPlaybook } from '../playbook/load.js';
 import type { Play, Playbook, RoleInfo } from '../playbook/model.js';
@@ -73,6 +74,8 @@ export class Run {
         throw new TsibleError('playbook', `the playbook: ${file} could not be found`, {
           exitCode: EXIT.error,
         });
+      // Custom modules (library/ beside the playbook and in roles) must be known before parsing.
+      await loadLibraryModules(libraryDirs(dirname(resolve(file)), this.req.cfg.rolesPath));
       const pb = loadPlaybook(file, { isAction: isKnownAction, rolesPath: this.req.cfg.rolesPath });
       validatePlaybook(pb);
       this.playbooks.push(pb);

@@ -53,6 +53,14 @@ export function evalArgs(nodes: JNode[], st: RenderState, frame: Frame): [unknow
   for (const a of nodes) {
     if (a.typename === 'KeywordArgs') {
       for (const pair of children(a)) kw[String(pair.key?.value)] = evalExpr(pair.value as JNode, st, frame);
+    } else if (a.splat === 1) {
+      const v = evalExpr(a, st, frame);
+      if (!Array.isArray(v)) fail(`argument after * must be an iterable, not ${typeof v}`);
+      args.push(...(v as unknown[]));
+    } else if (a.splat === 2) {
+      const v = evalExpr(a, st, frame);
+      if (!v || typeof v !== 'object' || Array.isArray(v)) fail('argument after ** must be a mapping');
+      Object.assign(kw, v);
     } else {
       args.push(evalExpr(a, st, frame));
     }

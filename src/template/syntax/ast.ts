@@ -29,6 +29,8 @@ export interface JNode {
   dot?: boolean;
   /** Ours: a parenthesised group with a comma is a tuple. */
   tuple?: boolean;
+  /** Ours: a call argument written `*x` (1) or `**x` (2). */
+  splat?: 1 | 2;
   /** Ours: slice bounds, on nodes with typename 'Slice'. */
   start?: JNode | null;
   stop?: JNode | null;

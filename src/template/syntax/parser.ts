@@ -31,6 +31,54 @@ class JinjaParser extends (ParserClass as unknown as new (tokens: unknown) => Pa
     return super.parsePrimary(noPostfix);
   }
 
+  /** nunjucks' argument list plus Jinja's `*args` and `**kwargs`. */
+  override parseSignature(tolerant?: boolean, noParens?: boolean): JNode {
+    let tok = this.peekToken();
+    if (!noParens && tok?.type !== 'left-paren') {
+      if (tolerant) return null as unknown as JNode;
+      return this.fail('expected arguments', tok?.lineno, tok?.colno);
+    }
+    if (tok?.type === 'left-paren') tok = this.nextToken();
+    const args = node('NodeList', tok!.lineno, tok!.colno, []);
+    const kwargs = node('KeywordArgs', tok!.lineno, tok!.colno, []);
+    let checkComma = false;
+    for (;;) {
+      tok = this.peekToken();
+      if (!tok) return this.fail('unexpected end of arguments');
+      if (!noParens && tok.type === 'right-paren') {
+        this.nextToken();
+        break;
+      }
+      if (noParens && tok.type === 'block-end') break;
+      if (checkComma && !this.skip('comma'))
+        return this.fail('expected comma after expression', tok.lineno, tok.colno);
+      const star = this.peekToken();
+      let splat: 1 | 2 | undefined;
+      if (star?.type === 'operator' && (star.value === '*' || star.value === '**')) {
+        this.nextToken();
+        splat = star.value === '*' ? 1 : 2;
+        // A lexer that splits `**` into two `*` tokens gives a second star here.
+        const again = this.peekToken();
+        if (splat === 1 && again?.type === 'operator' && again.value === '*') {
+          this.nextToken();
+          splat = 2;
+        }
+      }
+      const arg = this.parseExpression();
+      if (splat) {
+        arg.splat = splat;
+        (args.children as JNode[]).push(arg);
+      } else if (this.skipValue('operator', '=')) {
+        (kwargs.children as JNode[]).push(node('Pair', arg.lineno, arg.colno, arg, this.parseExpression()));
+      } else {
+        (args.children as JNode[]).push(arg);
+      }
+      checkComma = true;
+    }
+    if ((kwargs.children as JNode[]).length) (args.children as JNode[]).push(kwargs);
+    return args;
+  }
+
   parsePostfix(target: JNode): JNode {
     let n = target;
     for (;;) {

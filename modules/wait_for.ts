@@ -2,7 +2,7 @@
 import { defineModule, type ModuleResult, type Plan, type StepOutput } from '../src/core/module.js';
 import { quote } from '../src/core/sh.js';
 import { failPlan } from './_shared/fail.js';
-import { pythonRegExp } from './_shared/python-re.js';
+import { compilePy, pySearch } from './_shared/files-pyre.js';
 
 const params = {
   host: {
@@ -218,7 +218,10 @@ export const wait_for = defineModule({
     };
     if (!w.ok) return failPlan(p.msg ?? timeoutMessage(p), { ...result, elapsed: w.elapsed });
     if (w.content !== undefined && p.search_regex !== undefined) {
-      const m = pythonRegExp(p.search_regex, 'm').exec(Buffer.from(w.content, 'base64').toString('utf8'));
+      const m = pySearch(
+        compilePy(p.search_regex, { multiline: true }),
+        Buffer.from(w.content, 'base64').toString('utf8'),
+      );
       result.match_groups = m ? m.slice(1).map((g) => g ?? null) : [];
       result.match_groupdict = m?.groups ? { ...m.groups } : {};
     }

@@ -10,7 +10,7 @@ import { reboot } from '../../modules/reboot.js';
 import { script } from '../../modules/script.js';
 import { wait_for, procHex } from '../../modules/wait_for.js';
 import { wait_for_connection } from '../../modules/wait_for_connection.js';
-import { pythonRegExp } from '../../modules/_shared/python-re.js';
+import { compilePy, pySearch } from '../../modules/_shared/files-pyre.js';
 import { makeCtx, planWith, runModule, tempDir } from './_harness.js';
 
 describe('include_vars', () => {
@@ -176,7 +176,7 @@ describe('wait_for', () => {
       (await runModule(wait_for, { port: 1, state: 'drained', timeout: 2 })).result.failed,
     ).toBeUndefined();
     expect(procHex('127.0.0.1')).toBe('0100007F');
-    expect(pythonRegExp('(?P<a>x)(?P=a)\\Z').exec('xx')?.groups).toEqual({ a: 'x' });
+    expect(pySearch(compilePy('(?P<a>x)(?P=a)\\Z'), 'xx')?.groups).toEqual({ a: 'x' });
     await expect(planWith(wait_for, { port: 1, path: '/x' }, {})).rejects.toThrow(/mutually exclusive/);
   });
 });

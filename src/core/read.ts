@@ -5,6 +5,20 @@ import { TsibleError } from './errors.js';
 type Decrypt = (data: Buffer, file: string) => Buffer;
 
 let decrypt: Decrypt | undefined;
+let secretReads = 0;
+
+/**
+ * How many vault decryptions have happened so far. A task whose planning decrypted something (an encrypted
+ * copy source, a !vault variable in a template) must not show file contents in --diff.
+ */
+export function secretReadCount(): number {
+  return secretReads;
+}
+
+/** Count a decryption made elsewhere (inline !vault values decrypted by the templating). */
+export function noteSecretRead(): void {
+  secretReads++;
+}
 
 /** Install the run's vault decryption (or remove it with undefined). */
 export function setDecryptHook(fn: Decrypt | undefined): void {
@@ -27,6 +41,7 @@ export function readLocalFile(path: string): Buffer {
       pos: { file: path },
     });
   }
+  secretReads++;
   return decrypt(data, path);
 }
 
@@ -38,5 +53,6 @@ export function readLocalText(path: string): string {
 export function decryptText(text: string, file: string): string {
   if (!decrypt)
     throw new TsibleError('vault', 'Attempting to decrypt but no vault secrets found', { pos: { file } });
+  secretReads++;
   return decrypt(Buffer.from(text, 'utf8'), file).toString('utf8');
 }

@@ -4,6 +4,7 @@ import { checkParams, parseFreeForm } from '../core/params.js';
 import { TsibleError } from '../core/errors.js';
 import type { LocalPutStep, ModuleDef, ModuleResult, Plan, PlanContext, StepOutput } from '../core/module.js';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { secretReadCount } from '../core/read.js';
 import { dirname } from 'node:path';
 import type { BecomeSpec, Vars } from '../core/types.js';
 import { lookupModule } from '../../modules/index.js';
@@ -273,7 +274,16 @@ async function runModule(
   if (def.runsOn === 'host') run = await runnerFor(hs, task, vars, ctx);
   const factReqs = def.facts ? await def.facts(p as never, pctx) : {};
   const facts = run && Object.keys(factReqs).length > 0 ? await readFacts(run, factReqs) : {};
+  const secretsBefore = secretReadCount();
   const plan = await def.plan(p as never, facts as never, pctx);
+  // Content that came from vault-encrypted data is never shown in a diff.
+  if (plan.diff && secretReadCount() !== secretsBefore) {
+    plan.diff = plan.diff.map(() => ({
+      before: '',
+      after: '',
+      skipReason: 'diff skipped: the content comes from vault-encrypted data',
+    }));
+  }
   if (plan.failed) return { result: { changed: false, ...plan.result, failed: true } };
   if (plan.skipped) return { result: { changed: false, ...plan.result, skipped: true } };
   if (plan.result?.add_host !== undefined || plan.result?.add_group !== undefined)

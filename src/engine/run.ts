@@ -1,5 +1,5 @@
 // Runs playbooks: load and validate everything first, then each play's batches, then the recap.
-import { readLocalText, decryptText as readDecrypted } from '../core/read.js';
+import { readLocalText, decryptText as readDecrypted, noteSecretRead } from '../core/read.js';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { EXIT, TsibleError } from '../core/errors.js';
@@ -81,7 +81,15 @@ export class Run {
       this.playbooks.push(pb);
     }
     const first = this.req.playbooks[0] ? dirname(resolve(this.req.playbooks[0])) : process.cwd();
-    this.templar = new Templar({ baseDir: first, vaultDecrypt: dec ? (v) => dec(v) : undefined });
+    this.templar = new Templar({
+      baseDir: first,
+      vaultDecrypt: dec
+        ? (v) => {
+            noteSecretRead();
+            return dec(v);
+          }
+        : undefined,
+    });
   }
 
   get loadedPlaybooks(): Playbook[] {

@@ -104,11 +104,15 @@ ${indent(encryptVault(SECRET_API, pw), 6)}
       '--vault-password-file',
       pwFile(),
       '-vvv',
+      '--diff',
     ]);
     expect(r.code).toBe(0);
     const all = clean.stdout + clean.stderr + r.stdout + r.stderr;
     expect(all).toContain('censored');
-    for (const s of [VAULT_PW, NOLOG]) expect(all).not.toContain(s);
+    // The vault password and no_log values never show; nor does content decrypted from an encrypted copy
+    // source or an inline !vault value in a --diff.
+    for (const s of [VAULT_PW, NOLOG, SECRET_API, SECRET_FILE]) expect(all).not.toContain(s);
+    expect(r.stdout).toContain('diff skipped: the content comes from vault-encrypted data');
   });
 
   it('stops with exit 1 when vaulted data has no secret, before touching a host', async () => {

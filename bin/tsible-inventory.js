@@ -1,11 +1,5 @@
 #!/usr/bin/env node
-// Launcher for tsible-inventory (the compiled CLI lives in dist/).
-import { main } from '../dist/src/cli/inventory.js';
+// Launcher for tsible-inventory (the compiled CLI lives in dist/; --version is answered without loading it).
+import { launch } from './launch.js';
 
-main(process.argv).then(
-  (code) => process.exit(code),
-  (e) => {
-    process.stderr.write(`ERROR! Unexpected Exception, this is probably a bug: ${e?.stack ?? e}\n`);
-    process.exit(250);
-  },
-);
+launch('tsible-inventory', () => import('../dist/src/cli/inventory.js'));

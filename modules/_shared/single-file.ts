@@ -105,7 +105,8 @@ export function planSingleFile(req: SingleFileRequest, f: SingleFileFactValues, 
     // report the would-be write instead of failing the way a real run would.
     const parent = parentOf(dest);
     const madeEarlier =
-      ctx.pending.packages.length > 0 || ctx.pending.files.some((p) => p === parent || parent.startsWith(p + '/'));
+      ctx.pending.packages.length > 0 ||
+      ctx.pending.files.some((p) => p === parent || parent.startsWith(p + '/'));
     if (!(ctx.check && madeEarlier)) return failed(`Destination directory ${parent} does not exist`);
   }
   if (now?.exists && now.type === 'directory') return failed(`Destination ${dest} is a directory`);

@@ -5,7 +5,6 @@ import { dirname, join, resolve } from 'node:path';
 import { boolSetting, setting } from '../config/config.js';
 import { EXIT } from '../core/errors.js';
 import { Run, VERSION } from '../engine/run.js';
-import { checkInstalledAgainstLock } from '../galaxy/verify.js';
 import { formatError } from '../output/error-format.js';
 import { addCommonOptions, normalizeArgv, collect, exitCodeFor, resolveRun } from './common.js';
 import { explainVariable, listTags, listTasks } from './listing.js';
@@ -95,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     void listing;
-    warnLockDrift(program.args[0]!, r.cfg.rolesPath, (m) => r.cb.warning(m));
+    await warnLockDrift(program.args[0]!, r.cfg.rolesPath, (m) => r.cb.warning(m));
     let interrupted = false;
     const onInt = (): void => {
       interrupted = true;
@@ -131,12 +130,18 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Warn when roles installed by tsible-galaxy no longer match requirements.lock. */
-function warnLockDrift(playbook: string, rolesPath: string[], warn: (m: string) => void): void {
+async function warnLockDrift(
+  playbook: string,
+  rolesPath: string[],
+  warn: (m: string) => void,
+): Promise<void> {
   const dir = dirname(resolve(playbook));
   for (const lock of [join(dir, 'requirements.lock'), join(dir, 'roles', 'requirements.lock')]) {
     if (!existsSync(lock)) continue;
     const rolesDir = [join(dir, 'roles'), ...rolesPath].find((d) => existsSync(d));
     if (!rolesDir) continue;
+    // Loaded only when there is a lock file: most runs never need the galaxy code.
+    const { checkInstalledAgainstLock } = await import('../galaxy/verify.js');
     for (const p of checkInstalledAgainstLock(rolesDir, lock)) {
       warn(
         `role ${p.name} does not match ${lock}: ${p.problem} (run tsible-galaxy install -r to restore it)`,

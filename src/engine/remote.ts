@@ -48,8 +48,12 @@ export function putScript(step: PutStep): string {
   parts.push(sh`d=${step.dest}`);
   parts.push(`dir=$(dirname "$d") || exit 1`);
   parts.push(`tmp=$(mktemp "$dir/.tsible-tmp.XXXXXXXX") || exit 1`);
-  // Remove the temporary file if anything below fails or the connection drops (HUP/TERM).
-  parts.push(`trap 'rm -f "$tmp"' EXIT HUP INT TERM`);
+  // Remove the temporary file if anything below fails or the connection drops. A signal must end the script
+  // through `exit` so that the EXIT trap runs: dash runs no EXIT trap for a death by signal, and when the
+  // controller dies mid-transfer the first thing to notice may be SIGPIPE, writing the error to a closed
+  // stderr.
+  parts.push(`trap 'rm -f "$tmp"' EXIT`);
+  parts.push(`trap 'exit 1' HUP INT TERM PIPE`);
   parts.push(`cat > "$tmp" || exit 1`);
   // If the controller or the connection dies mid-transfer, stdin just ends early and cat succeeds with a
   // truncated file: only a file with exactly the expected size and checksum may replace the destination.

@@ -120,6 +120,36 @@ export function wrapBecome(
   };
 }
 
+/**
+ * The command that starts a become user's long-lived shell (see session.ts): the same sudo/su handshake as
+ * wrapBecome, once per session, ending in `exec SHELL` with the channel as its stdin. For su the terminal
+ * is switched to raw mode first, so the requests and the output pass it byte for byte.
+ */
+export function wrapBecomeShell(
+  spec: BecomeSpec,
+  shell: string,
+  id: string = randomBytes(12).toString('hex'),
+): { cmd: string; handshake: BecomeHandshake } {
+  if (spec.method === 'su') {
+    const successMarker = `BECOME-SUCCESS-${id}`;
+    const inner = `stty raw -echo -iexten 2>/dev/null; echo ${successMarker}; exec ${shell}`;
+    const flags = spec.flags ? `${spec.flags} ` : '';
+    return {
+      cmd: `LC_ALL=C ${spec.exe ?? 'su'} ${flags}-s /bin/sh ${quote(spec.user)} -c ${quote(inner)}`,
+      handshake: {
+        method: 'su',
+        user: spec.user,
+        password: spec.password,
+        successMarker,
+        pty: true,
+        timeoutMs: BECOME_TIMEOUT_MS,
+      },
+    };
+  }
+  const w = wrapBecome(spec, `exec ${shell}`, undefined, id);
+  return { cmd: w.cmd, handshake: w.opts.become! };
+}
+
 /** The process side a driver talks to. */
 export interface BecomeIO {
   write(data: Buffer | string): void;

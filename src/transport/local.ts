@@ -2,7 +2,7 @@
 // su gets its terminal from util-linux `script`).
 import { spawn } from 'node:child_process';
 import type { StepOutput } from '../core/module.js';
-import { BecomeDriver } from './become.js';
+import { BecomeDriver, wrapBecome } from './become.js';
 import type { Connection, DebugLog, RunOptions } from './types.js';
 
 export class LocalConnection implements Connection {
@@ -12,6 +12,12 @@ export class LocalConnection implements Connection {
   ) {}
 
   run(cmd: string, opts: RunOptions = {}): Promise<StepOutput> {
+    // A process per command is cheap locally (no login, no rc files): become wraps each command.
+    if (opts.becomeAs) {
+      const { becomeAs, ...rest } = opts;
+      const w = wrapBecome(becomeAs, cmd, opts.stdin);
+      return this.run(w.cmd, { ...rest, ...w.opts });
+    }
     const become = opts.become;
     this.debug?.(`<${this.host}> EXEC /bin/sh -c ${opts.noLog ? '(command hidden: no_log)' : cmd}`);
     return new Promise((resolve, reject) => {

@@ -507,3 +507,10 @@ export function parseJumpList(text: string): JumpSpec[] {
       return { host: s, user, port };
     });
 }
+
+/** Default identity files, in the order OpenSSH tries them. */
+export function defaultKeyFiles(home = homedir()): string[] {
+  return ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'].map(
+    (f) => `${home}/.ssh/${f}`,
+  );
+}

@@ -1,5 +1,6 @@
 // The one primitive every connection offers: run a shell command, with optional stdin, and collect its output.
 import type { StepOutput } from '../core/module.js';
+import type { BecomeSpec } from '../core/types.js';
 import type { BecomeHandshake } from './become.js';
 
 export interface RunOptions {
@@ -13,6 +14,12 @@ export interface RunOptions {
   become?: BecomeHandshake;
   /** The command carries no_log data: -vvv shows that a command ran, not its text. */
   noLog?: boolean;
+  /**
+   * Run the command as this become user. The connection applies it: over SSH through one long-lived shell
+   * per become user (the password is given once, when that shell starts), otherwise by wrapping the command
+   * (become.ts wrapBecome). Unlike `become`, the command is not wrapped yet.
+   */
+  becomeAs?: BecomeSpec;
 }
 
 export interface Connection {

@@ -278,3 +278,108 @@ describe('become through a connection', () => {
     expect(debug.join('\n')).not.toContain(PASSWORD);
   });
 });
+
+describe('become through long-lived shells (becomeAs)', () => {
+  let fx: Fixture;
+  let srv: TestServer;
+  const debug: string[] = [];
+  const conns: SshConnection[] = [];
+
+  beforeAll(async () => {
+    fx = fixture();
+    srv = await startServer();
+  });
+
+  afterAll(async () => {
+    for (const c of conns) c.close();
+    await srv.close();
+  });
+
+  const open = async (): Promise<SshConnection> => {
+    const c = await SshConnection.open({
+      name: 'h',
+      address: '127.0.0.1',
+      port: srv.port,
+      user: 'tester',
+      keyFiles: [],
+      hostKeyCheck: 'no',
+      knownHostsFiles: [],
+      connectTimeoutMs: 5000,
+      debug: (l) => debug.push(l),
+    });
+    conns.push(c);
+    return c;
+  };
+
+  const as = (spec: Partial<BecomeSpec>): BecomeSpec =>
+    ({ method: 'sudo', user: 'root', exe: fx.sudo, ...spec }) as BecomeSpec;
+
+  it('sudo: the password is given once, for the shell; every command then runs through it', async () => {
+    fx.setPassword(PASSWORD);
+    fx.attempts();
+    const c = await open();
+    const before = srv.commands.length;
+    const spec = as({ password: PASSWORD });
+    for (let i = 0; i < 5; i++) {
+      expect(await c.run(`echo ${i}; echo e${i} >&2`, { becomeAs: spec })).toEqual({
+        rc: 0,
+        stdout: `${i}\n`,
+        stderr: `e${i}\n`,
+      });
+    }
+    const data = Buffer.from([0, 1, 2, 255, 10, 13]);
+    const r = await c.run('od -An -tx1 | tr -s " \\n" " "', { becomeAs: spec, stdin: data });
+    expect(r.stdout.trim()).toBe('00 01 02 ff 0a 0d');
+    expect(fx.attempts()).toBe(1);
+    const started = srv.commands.slice(before);
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatch(/^LC_ALL=C .*sudo -H -S -p '\[sudo via tsible, key=\w+\] password:' -u root /);
+    // The connection user has its own shell beside it.
+    expect((await c.run('echo plain')).stdout).toBe('plain\n');
+    expect(srv.commands.slice(before)).toHaveLength(2);
+  });
+
+  it('sudo: a wrong password fails each command fast, no shell is kept, the connection stays fine', async () => {
+    fx.setPassword(PASSWORD);
+    fx.attempts();
+    const c = await open();
+    for (let i = 0; i < 2; i++) {
+      const err = await c
+        .run('cat', { becomeAs: as({ password: 'wrong' }), stdin: 'secret\n' })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BecomeError);
+      expect((err as Error).message).toBe('Incorrect sudo password');
+    }
+    expect(fx.attempts()).toBe(2);
+    expect((await c.run('echo still')).stdout).toBe('still\n');
+    const missing = await c.run('true', { becomeAs: as({}) }).catch((e: unknown) => e);
+    expect((missing as Error).message).toBe('Missing sudo password');
+  });
+
+  it('su: one terminal handshake for many commands; binary stdin intact; stderr kept apart', async () => {
+    fx.setPassword(PASSWORD);
+    const c = await open();
+    const before = srv.commands.length;
+    const spec = as({ method: 'su', exe: fx.su, password: PASSWORD });
+    const data = Buffer.from([0, 3, 4, 10, 13, 17, 19, 21, 22, 26, 28, 127, 255, 65, 10]);
+    const r = await c.run('od -An -tx1 | tr -s " \\n" " "', { becomeAs: spec, stdin: data });
+    expect(r.stdout.trim()).toBe('00 03 04 0a 0d 11 13 15 16 1a 1c 7f ff 41 0a');
+    expect(await c.run('echo hi; echo oops >&2; exit 3', { becomeAs: spec })).toEqual({
+      rc: 3,
+      stdout: 'hi\n',
+      stderr: 'oops\n',
+    });
+    expect(srv.commands.slice(before)).toHaveLength(1);
+    const wrong = await c
+      .run('true', { becomeAs: as({ method: 'su', exe: fx.su, password: 'nope' }) })
+      .catch((e: unknown) => e);
+    expect((wrong as Error).message).toBe('Incorrect su password');
+  });
+
+  it('the debug log shows the shells’ start and the commands, never a password', () => {
+    const all = debug.join('\n');
+    expect(all).toContain('EXEC LC_ALL=C');
+    expect(all).toContain('(as root) echo 0');
+    expect(all).not.toContain(PASSWORD);
+  });
+});

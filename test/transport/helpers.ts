@@ -30,6 +30,10 @@ export interface ServerOptions {
   forward?: boolean;
   /** Offer keyboard-interactive instead of password for password users. */
   keyboardInteractive?: boolean;
+  /** Replace the command an exec request runs (to make a shell refuse to start, say). */
+  rewrite?: (command: string) => string;
+  /** Refuse session channels beyond this many open at once per connection (sshd's MaxSessions). */
+  maxSessions?: number;
 }
 
 export interface TestServer {
@@ -121,8 +125,12 @@ export function startServer(opts: ServerOptions = {}): Promise<TestServer> {
         });
         sock.on('error', () => reject());
       });
-      client.on('session', (acceptSession) => {
+      let open = 0;
+      client.on('session', (acceptSession, rejectSession) => {
+        if (opts.maxSessions !== undefined && open >= opts.maxSessions) return rejectSession();
+        open++;
         const session = acceptSession();
+        session.once('close', () => open--);
         let pty = false;
         session.on('pty', (accept) => {
           pty = true;
@@ -132,9 +140,10 @@ export function startServer(opts: ServerOptions = {}): Promise<TestServer> {
           const stream = acceptExec();
           commands.push(info.command);
           // A terminal when asked for one, as sshd would give: util-linux script runs the command on a pty.
+          const command = opts.rewrite ? opts.rewrite(info.command) : info.command;
           const child = pty
-            ? spawn('script', ['-qfec', info.command, '/dev/null'])
-            : spawn('/bin/sh', ['-c', info.command]);
+            ? spawn('script', ['-qfec', command, '/dev/null'])
+            : spawn('/bin/sh', ['-c', command]);
           stream.pipe(child.stdin);
           child.stdin.on('error', () => undefined);
           child.stdout.pipe(stream, { end: false });

@@ -1,6 +1,6 @@
 // Transport layer against ssh2's own server in-process: exec, exit codes, stdin, host keys, lost connections,
 // keepalives and the one automatic reconnect.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,9 +142,10 @@ describe('SshConnection against an in-process ssh2 server', () => {
       opts({ port: relay.port, knownHostsFiles: [kh], keepaliveMs: 150, keepaliveCountMax: 2 }),
     );
     expect((await c.run('echo ok')).stdout).toBe('ok\n');
-    const pending = c.run('sleep 30');
-    // Freeze once the command runs on the server (and its exec reply had time to come back).
-    while (!srv.commands.includes('sleep 30')) await new Promise((r) => setTimeout(r, 10));
+    const flag = join(dir, 'keepalive-started');
+    const pending = c.run(`touch ${flag}; sleep 30`);
+    // Freeze once the command runs on the server (and its start had time to come back).
+    while (!existsSync(flag)) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 50));
     relay.freeze();
     const t0 = Date.now();
